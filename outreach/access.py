@@ -1,0 +1,198 @@
+"""The one place that answers "may this user see or do this?". Default deny.
+
+Every view, API view, export, admin page and task asks here. What a user may do comes from
+django-guardian object permissions on organisations: those of the role groups the user is a member
+of, plus the sparse per-object grants made to the user directly. They are loaded in one query per
+request (``grants``) and every answer below is derived from them.
+
+Two answers, never confused:
+- an object the user may not *see* (another organisation's) is a 404, so its existence does not
+  leak;
+- an object the user may see but not act on with this role is a 403.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.http import Http404
+
+from outreach.models import (
+    Municipality,
+    MunicipalityGroupObjectPermission,
+    MunicipalityUserObjectPermission,
+    NationalBody,
+    NationalBodyGroupObjectPermission,
+    NationalBodyUserObjectPermission,
+    Region,
+    RegionGroupObjectPermission,
+    RegionUserObjectPermission,
+    RoleGroup,
+    VaccinatorOrganisation,
+    VaccinatorOrganisationGroupObjectPermission,
+    VaccinatorOrganisationUserObjectPermission,
+)
+from outreach.roles import OrganisationKind
+
+K = OrganisationKind
+
+_PERMISSION_TABLES = {
+    K.MUNICIPALITY: (MunicipalityGroupObjectPermission, MunicipalityUserObjectPermission),
+    K.REGION: (RegionGroupObjectPermission, RegionUserObjectPermission),
+    K.VACCINATOR: (
+        VaccinatorOrganisationGroupObjectPermission,
+        VaccinatorOrganisationUserObjectPermission,
+    ),
+    K.NATIONAL: (NationalBodyGroupObjectPermission, NationalBodyUserObjectPermission),
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A user's object permissions on organisations: {(kind, organisation id): {codename, ...}}."""
+
+    by_organisation: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+
+    def on(self, organisation: Model | None) -> frozenset[str]:
+        if organisation is None:
+            return frozenset()
+        return self.by_organisation.get((organisation.kind, organisation.pk), frozenset())
+
+    def ids(self, kind: str) -> set[int]:
+        return {pk for (k, pk) in self.by_organisation if k == kind}
+
+    @property
+    def national(self) -> bool:
+        return bool(self.ids(K.NATIONAL))
+
+
+def grants(user) -> Grants:
+    """The user's permissions, from one UNION query, cached on the user for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return Grants()
+    cached = getattr(user, "_outreach_grants", None)
+    if cached is not None:
+        return cached
+    parts = []
+    for kind, (group_table, user_table) in _PERMISSION_TABLES.items():
+        for table, owner in ((group_table, Q(group__user=user)), (user_table, Q(user=user))):
+            parts.append(
+                table.objects.filter(owner)
+                .annotate(kind=Value(kind, output_field=CharField()))
+                .values_list("kind", "content_object_id", "permission__codename")
+            )
+    collected: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for kind, pk, codename in parts[0].union(*parts[1:], all=True):
+        collected[(kind, pk)].add(codename)
+    user._outreach_grants = Grants({key: frozenset(value) for key, value in collected.items()})
+    return user._outreach_grants
+
+
+def memberships(user) -> list[RoleGroup]:
+    """The roles the user holds, with their organisations, in a stable order."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_outreach_memberships", None)
+    if cached is None:
+        cached = list(
+            RoleGroup.objects.filter(group__user=user)
+            .select_related(
+                "municipality__region",
+                "region",
+                "vaccinator_organisation__region",
+                "national_body",
+            )
+            .order_by("pk")
+        )
+        user._outreach_memberships = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop what this request cached about the user's access (after a grant or revoke)."""
+    for attribute in ("_outreach_grants", "_outreach_memberships"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+# Scoped querysets ------------------------------------------------------------------------------
+
+
+def municipalities_visible_to(user) -> QuerySet[Municipality]:
+    """A municipality is seen by its own members, its region's and the national authorities'."""
+    g = grants(user)
+    if g.national:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(
+        Q(pk__in=g.ids(K.MUNICIPALITY)) | Q(region__in=g.ids(K.REGION))
+    )
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    g = grants(user)
+    if g.national:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=g.ids(K.REGION))
+
+
+def vaccinator_organisations_visible_to(user) -> QuerySet[VaccinatorOrganisation]:
+    """A vaccinator organisation is seen by its members, its region's and the national ones'."""
+    g = grants(user)
+    qs = VaccinatorOrganisation.objects.select_related("region", "postcode")
+    if g.national:
+        return qs
+    return qs.filter(Q(pk__in=g.ids(K.VACCINATOR)) | Q(region__in=g.ids(K.REGION)))
+
+
+def national_bodies_visible_to(user) -> QuerySet[NationalBody]:
+    return NationalBody.objects.filter(pk__in=grants(user).ids(K.NATIONAL))
+
+
+_VISIBLE = {
+    K.MUNICIPALITY: municipalities_visible_to,
+    K.REGION: regions_visible_to,
+    K.VACCINATOR: vaccinator_organisations_visible_to,
+    K.NATIONAL: national_bodies_visible_to,
+}
+
+
+# Object getters: 404 when not visible, 403 when visible without the right ------------------------
+
+
+def require(user, permission: str, organisation: Model) -> None:
+    """Raise 403 unless the user holds ``permission`` on ``organisation``."""
+    if permission not in grants(user).on(organisation):
+        raise PermissionDenied
+
+
+def may(user, permission: str, organisation: Model) -> bool:
+    return permission in grants(user).on(organisation)
+
+
+def get_organisation_for_user(user, kind: str, code: str, permission: str | None = None) -> Model:
+    visible = _VISIBLE.get(kind)
+    if visible is None:
+        raise Http404
+    organisation = visible(user).filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    if permission is not None:
+        require(user, permission, organisation)
+    return organisation
+
+
+def get_municipality_for_user(user, code: str, permission: str | None = None) -> Municipality:
+    return get_organisation_for_user(user, K.MUNICIPALITY, code, permission)
+
+
+def get_region_for_user(user, code: str, permission: str | None = None) -> Region:
+    return get_organisation_for_user(user, K.REGION, code, permission)
+
+
+def get_vaccinator_organisation_for_user(
+    user, code: str, permission: str | None = None
+) -> VaccinatorOrganisation:
+    return get_organisation_for_user(user, K.VACCINATOR, code, permission)

@@ -1,0 +1,95 @@
+"""The one reader of settings from the environment.
+
+Every setting the product takes from outside goes through ``Env``. Values are parsed strictly:
+a malformed value stops the process at start with the variable's name and what was expected,
+instead of running with a silently guessed default. ``Env.names`` records every variable read, so a
+test can prove that ``.env.example`` documents all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_REQUIRED = object()
+
+
+class Env:
+    names: set[str] = set()
+
+    def __init__(self, environ_: Mapping[str, str] | None = None):
+        self.environ = os.environ if environ_ is None else environ_
+
+    def _raw(self, name: str, default):
+        Env.names.add(name)
+        value = self.environ.get(name)
+        if value is None or value.strip() == "":
+            if default is _REQUIRED:
+                raise ImproperlyConfigured(f"{name} must be set.")
+            return None
+        return value.strip()
+
+    def str(self, name: str, default=_REQUIRED) -> str:
+        value = self._raw(name, default)
+        return default if value is None else value
+
+    def bool(self, name: str, default=_REQUIRED) -> bool:
+        value = self._raw(name, default)
+        if value is None:
+            return default
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1/0, true/false).")
+
+    def int(self, name: str, default=_REQUIRED, *, minimum: int | None = None) -> int:
+        value = self._raw(name, default)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name}={number} is below the minimum {minimum}.")
+        return number
+
+    def list(self, name: str, default=_REQUIRED) -> list[str]:
+        value = self._raw(name, default)
+        if value is None:
+            return list(default)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def choice(self, name: str, choices: tuple[str, ...], default=_REQUIRED) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+        return value
+
+    def url(self, name: str, schemes: tuple[str, ...], default=_REQUIRED) -> str | None:
+        value = self._raw(name, default)
+        if value is None:
+            return default
+        parts = urlsplit(value)
+        if parts.scheme not in schemes:
+            raise ImproperlyConfigured(
+                f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}."
+            )
+        if parts.scheme not in ("sqlite",) and not parts.hostname:
+            raise ImproperlyConfigured(f"{name} has no host name.")
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has a malformed port.") from None
+        return value
+
+    def database(self, name: str, default: str) -> dict:
+        url = self.url(name, ("sqlite", "postgres", "postgresql"), default)
+        return environ.Env.db_url_config(url)

@@ -1,0 +1,36 @@
+from outreach.models.memberships import RoleGroup
+from outreach.models.organisations import (
+    Municipality,
+    MunicipalityGroupObjectPermission,
+    MunicipalityUserObjectPermission,
+    NationalBody,
+    NationalBodyGroupObjectPermission,
+    NationalBodyUserObjectPermission,
+    Region,
+    RegionGroupObjectPermission,
+    RegionUserObjectPermission,
+    VaccinatorOrganisation,
+    VaccinatorOrganisationGroupObjectPermission,
+    VaccinatorOrganisationUserObjectPermission,
+)
+from outreach.models.reference import Postcode, TargetGroup
+from outreach.models.users import User
+
+__all__ = [
+    "Municipality",
+    "MunicipalityGroupObjectPermission",
+    "MunicipalityUserObjectPermission",
+    "NationalBody",
+    "NationalBodyGroupObjectPermission",
+    "NationalBodyUserObjectPermission",
+    "Postcode",
+    "Region",
+    "RegionGroupObjectPermission",
+    "RegionUserObjectPermission",
+    "RoleGroup",
+    "TargetGroup",
+    "User",
+    "VaccinatorOrganisation",
+    "VaccinatorOrganisationGroupObjectPermission",
+    "VaccinatorOrganisationUserObjectPermission",
+]

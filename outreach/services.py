@@ -1,0 +1,63 @@
+"""Writes to the kernel's organisations and memberships. Each service is one transaction."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from outreach import access
+from outreach.models import RoleGroup, User
+from outreach.models.memberships import ORGANISATION_FIELDS
+from outreach.roles import ROLE_KINDS, ROLE_PERMISSIONS, Role
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def role_group_get_or_create(*, organisation: Model, role: str) -> RoleGroup:
+    """The group of ``role`` in ``organisation``, with the role's permissions on it."""
+    if organisation.kind not in ROLE_KINDS[role]:
+        raise ValidationError(
+            _("The role %(role)s cannot be held in a %(kind)s.")
+            % {"role": Role(role).label, "kind": organisation._meta.verbose_name}
+        )
+    field = ORGANISATION_FIELDS[organisation.kind]
+    role_group = RoleGroup.objects.filter(role=role, **{field: organisation}).first()
+    if role_group is not None:
+        return role_group
+    group, _created = Group.objects.get_or_create(
+        name=f"{organisation.kind}:{organisation.code}:{role}"
+    )
+    role_group = RoleGroup.objects.create(group=group, role=role, **{field: organisation})
+    for codename in ROLE_PERMISSIONS[role]:
+        assign_perm(codename, group, organisation)
+    return role_group
+
+
+@transaction.atomic
+def membership_grant(*, user: User, role: str, organisation: Model) -> RoleGroup:
+    """Give ``user`` the ``role`` in ``organisation``. Granting a held role changes nothing."""
+    role_group = role_group_get_or_create(organisation=organisation, role=role)
+    role_group.group.user_set.add(user)
+    access.forget(user)
+    logger.info(
+        "membership granted: user=%s role=%s organisation=%s:%s",
+        user.pk,
+        role,
+        organisation.kind,
+        organisation.code,
+    )
+    return role_group
+
+
+@transaction.atomic
+def membership_revoke(*, user: User, role_group: RoleGroup) -> None:
+    role_group.group.user_set.remove(user)
+    access.forget(user)
+    logger.info("membership revoked: user=%s role_group=%s", user.pk, role_group.pk)

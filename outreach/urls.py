@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from outreach import views
+
+app_patterns = (
+    [
+        path("membership/switch/", views.membership_switch, name="membership-switch"),
+        path("reference-data/", views.reference_data, name="reference-data"),
+        path(
+            "organisations/<str:kind>/<str:code>/members/",
+            views.organisation_members,
+            name="organisation-members",
+        ),
+    ],
+    "outreach",
+)
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", set_language, name="set-language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include(app_patterns)),
+    path("municipalities/", include("municipalities.urls")),
+    path("regions/", include("regions.urls")),
+    path("vaccinators/", include("vaccinators.urls")),
+    path("admin/", admin.site.urls),
+]

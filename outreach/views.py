@@ -1,0 +1,95 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from outreach import access, health, selectors
+from outreach.middleware import ACTIVE_MEMBERSHIP_KEY
+from outreach.models import Postcode, RoleGroup, TargetGroup
+from outreach.roles import OrganisationKind, Role
+
+# Where each role starts its day; the URL takes the organisation's code.
+START_PAGES = {
+    Role.CASEWORKER: "municipalities:municipality-worklist",
+    Role.LEAD: "municipalities:municipality-worklist",
+    Role.COORDINATOR: "regions:region-detail",
+    Role.VACCINATOR: "vaccinators:routelist-list",
+    Role.ADMINISTRATOR: "outreach:reference-data",
+    Role.AUDITOR: "outreach:organisation-members",
+}
+
+
+def start_url(membership: RoleGroup) -> str:
+    organisation = membership.organisation
+    name = START_PAGES[membership.role]
+    if membership.role == Role.ADMINISTRATOR:
+        return reverse(name)
+    if membership.role == Role.AUDITOR:
+        return reverse(name, kwargs={"kind": organisation.kind, "code": organisation.code})
+    return reverse(name, kwargs={"code": organisation.code})
+
+
+@login_required
+def start(request):
+    if request.membership is None:
+        return render(request, "outreach/no_membership.html")
+    return redirect(start_url(request.membership))
+
+
+@require_POST
+@login_required
+def membership_switch(request):
+    try:
+        chosen = int(request.POST.get("membership", ""))
+    except ValueError:
+        return HttpResponseBadRequest()
+    for membership in access.memberships(request.user):
+        if membership.pk == chosen:
+            request.session[ACTIVE_MEMBERSHIP_KEY] = membership.pk
+            return redirect(start_url(membership))
+    # A membership the user does not hold: same answer as for any other unknown object.
+    return render(request, "404.html", status=404)
+
+
+@login_required
+def reference_data(request):
+    national = access.national_bodies_visible_to(request.user).first()
+    if national is None or not access.may(request.user, "administer_reference_data", national):
+        return render(request, "404.html", status=404)
+    return render(
+        request,
+        "outreach/reference_data.html",
+        {
+            "regions": selectors.regions_with_counts(),
+            "target_groups": TargetGroup.objects.all(),
+            "postcode_count": Postcode.objects.count(),
+        },
+    )
+
+
+@login_required
+def organisation_members(request, kind: str, code: str):
+    organisation = access.get_organisation_for_user(request.user, kind, code)
+    if not selectors.may_view_members(request.user, organisation):
+        access.require(request.user, "read_access_log", organisation)
+    return render(
+        request,
+        "outreach/organisation_members.html",
+        {
+            "organisation": organisation,
+            "kind_label": OrganisationKind(organisation.kind).label,
+            "members": selectors.members_of(organisation),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    status = 200 if all(checks.values()) else 503
+    return JsonResponse(
+        {name: "ok" if up else "unavailable" for name, up in checks.items()}, status=status
+    )
