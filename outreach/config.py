@@ -21,13 +21,12 @@ _REQUIRED = object()
 
 
 class Env:
-    names: set[str] = set()
-
     def __init__(self, environ_: Mapping[str, str] | None = None):
         self.environ = os.environ if environ_ is None else environ_
+        self.names: set[str] = set()
 
     def _raw(self, name: str, default):
-        Env.names.add(name)
+        self.names.add(name)
         value = self.environ.get(name)
         if value is None or value.strip() == "":
             if default is _REQUIRED:

@@ -44,6 +44,8 @@ def role_group_get_or_create(*, organisation: Model, role: str) -> RoleGroup:
 def membership_grant(*, user: User, role: str, organisation: Model) -> RoleGroup:
     """Give ``user`` the ``role`` in ``organisation``. Granting a held role changes nothing."""
     role_group = role_group_get_or_create(organisation=organisation, role=role)
+    if role_group.group.user_set.filter(pk=user.pk).exists():
+        return role_group
     role_group.group.user_set.add(user)
     access.forget(user)
     logger.info(

@@ -2,7 +2,7 @@
 
 People act only as members of an organisation (see ``outreach.roles``). All four kinds live in the
 kernel because membership, access scoping and regional staffing all need them, and imports flow
-one way (ADR 0002). Each kind declares in ``Meta.permissions`` the object permissions its role
+one way (docs/adr/0001). Each kind declares in ``Meta.permissions`` the object permissions its role
 groups hold on it, stored in guardian's direct-foreign-key tables below.
 """
 

@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` (the app on the embedded default) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate demo worker beat lint format messages clean
+
+$(INSTALLED): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+worker: install
+	$(VENV)/bin/celery -A outreach worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A outreach beat --loglevel=info --schedule=var/celerybeat-schedule
+
+lint: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+messages: install
+	$(PY) manage.py makemessages --locale=da --ignore=.venv --ignore=static --ignore=staticfiles
+	$(PY) manage.py compile_catalogue
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

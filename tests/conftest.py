@@ -1,0 +1,108 @@
+"""Personas: the people whose work the tests describe.
+
+A caseworker in København and one in Aarhus who must see nothing of København's; a municipal lead;
+a coordinator per region; a GP per practice; the national administrator; an auditor.
+"""
+
+import pytest
+
+from outreach.models import Municipality, NationalBody, Postcode, Region
+from outreach.roles import Role
+from tests.factories import PracticeFactory, persona
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def koebenhavn(db):
+    return Municipality.objects.get(code="101")
+
+
+@pytest.fixture
+def frederiksberg(db):
+    return Municipality.objects.get(code="147")
+
+
+@pytest.fixture
+def aarhus(db):
+    return Municipality.objects.get(code="751")
+
+
+@pytest.fixture
+def hovedstaden(db):
+    return Region.objects.get(code="1084")
+
+
+@pytest.fixture
+def midtjylland(db):
+    return Region.objects.get(code="1082")
+
+
+@pytest.fixture
+def sst(db):
+    return NationalBody.objects.get(code="SST")
+
+
+@pytest.fixture
+def noerrebro_practice(hovedstaden):
+    return PracticeFactory(code="990101", name="Lægerne på Nørrebrogade", region=hovedstaden)
+
+
+@pytest.fixture
+def viby_practice(midtjylland):
+    return PracticeFactory(
+        code="990201",
+        name="Lægerne i Viby",
+        region=midtjylland,
+        postcode=Postcode.objects.get(code="8260"),
+    )
+
+
+@pytest.fixture
+def kbh_caseworker(koebenhavn):
+    return persona("signe", Role.CASEWORKER, koebenhavn, first_name="Signe", last_name="Holm")
+
+
+@pytest.fixture
+def kbh_lead(koebenhavn):
+    return persona("lone", Role.LEAD, koebenhavn, first_name="Lone", last_name="Berg")
+
+
+@pytest.fixture
+def kbh_auditor(koebenhavn):
+    return persona("rikke", Role.AUDITOR, koebenhavn, first_name="Rikke", last_name="Dahl")
+
+
+@pytest.fixture
+def aarhus_caseworker(aarhus):
+    return persona("mads", Role.CASEWORKER, aarhus, first_name="Mads", last_name="Krogh")
+
+
+@pytest.fixture
+def hovedstaden_coordinator(hovedstaden):
+    return persona("kasper", Role.COORDINATOR, hovedstaden, first_name="Kasper", last_name="Lund")
+
+
+@pytest.fixture
+def midtjylland_coordinator(midtjylland):
+    return persona(
+        "maja", Role.COORDINATOR, midtjylland, first_name="Maja", last_name="Vestergaard"
+    )
+
+
+@pytest.fixture
+def noerrebro_gp(noerrebro_practice):
+    return persona("lise", Role.VACCINATOR, noerrebro_practice, first_name="Lise", last_name="Bach")
+
+
+@pytest.fixture
+def viby_gp(viby_practice):
+    return persona("peter", Role.VACCINATOR, viby_practice, first_name="Peter", last_name="Juhl")
+
+
+@pytest.fixture
+def administrator(sst):
+    return persona("anders", Role.ADMINISTRATOR, sst, first_name="Anders", last_name="Friis")

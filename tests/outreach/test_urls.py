@@ -1,0 +1,71 @@
+"""Every URL pattern sends anonymous users to the login page, except the few public ones.
+
+Each pattern must be listed below with example arguments; a new pattern that is not listed fails
+``test_it_covers_every_url_pattern``, so nothing is added without deciding who may reach it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "healthz", "set-language"}
+
+PROTECTED = {
+    "start": {},
+    "logout": {},
+    "outreach:membership-switch": {},
+    "outreach:reference-data": {},
+    "outreach:organisation-members": {"kind": "municipality", "code": "101"},
+    "municipalities:municipality-worklist": {"code": "101"},
+    "municipalities:municipality-dashboard": {"code": "101"},
+    "regions:region-detail": {"code": "1084"},
+    "vaccinators:routelist-list": {"code": "990101"},
+}
+
+
+def pattern_names(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the Django admin has its own login; see test below
+            inner = entry.namespace or namespace
+            yield from pattern_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def test_it_covers_every_url_pattern():
+    names = set(pattern_names())
+    assert names - PUBLIC - set(PROTECTED) == set()
+    assert set(PROTECTED) - names == set()
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_sends_anonymous_users_to_login(client, name, method):
+    url = reverse(name, kwargs=PROTECTED[name])
+    response = getattr(client, method)(url)
+    if method == "get" and name in ("logout", "outreach:membership-switch"):
+        assert response.status_code == 405  # POST-only: nothing to show anyone
+        return
+    assert response.status_code == 302
+    if name == "logout":
+        assert response["Location"] == reverse("login")
+    else:
+        assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_it_sends_anonymous_users_from_the_admin_to_its_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_it_lets_anonymous_users_reach_the_public_pages(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code in (200, 302), name
+    if name != "set-language":
+        assert response.status_code == 200
