@@ -4,7 +4,10 @@ A caseworker in København and one in Aarhus who must see nothing of København'
 a coordinator per region; a GP per practice; the national administrator; an auditor.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from outreach.models import Municipality, NationalBody, Postcode, Region
 from outreach.roles import Role
@@ -17,32 +20,40 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def koebenhavn(db):
+def reference_data(db):
+    """The migrations' reference data, reloaded if a transactional test flushed it."""
+    if not Municipality.objects.exists():
+        for name in ("0002_reference_data", "0003_target_groups"):
+            importlib.import_module(f"outreach.migrations.{name}").load(apps, None)
+
+
+@pytest.fixture
+def koebenhavn(reference_data):
     return Municipality.objects.get(code="101")
 
 
 @pytest.fixture
-def frederiksberg(db):
+def frederiksberg(reference_data):
     return Municipality.objects.get(code="147")
 
 
 @pytest.fixture
-def aarhus(db):
+def aarhus(reference_data):
     return Municipality.objects.get(code="751")
 
 
 @pytest.fixture
-def hovedstaden(db):
+def hovedstaden(reference_data):
     return Region.objects.get(code="1084")
 
 
 @pytest.fixture
-def midtjylland(db):
+def midtjylland(reference_data):
     return Region.objects.get(code="1082")
 
 
 @pytest.fixture
-def sst(db):
+def sst(reference_data):
     return NationalBody.objects.get(code="SST")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from outreach import access
 from outreach.models import Municipality, RoleGroup
@@ -40,7 +41,9 @@ def test_it_changes_nothing_when_granted_twice():
 
 def test_it_refuses_a_role_in_the_wrong_kind_of_organisation():
     UserFactory(username="anna")
-    with pytest.raises(CommandError, match="cannot be held"):
+    with translation.override("en"), pytest.raises(CommandError, match="cannot be held"):
+        call_command("grant_role", "anna", "caseworker", "region", "1084")
+    with translation.override("da"), pytest.raises(CommandError, match="kan ikke varetages"):
         call_command("grant_role", "anna", "caseworker", "region", "1084")
 
 
