@@ -29,10 +29,12 @@ RUN python -m venv "$VIRTUAL_ENV" \
 COPY . .
 
 # Compile the translation catalogues and collect static files (whitenoise's manifest storage needs
-# them at build time). Production settings need a SECRET_KEY and ALLOWED_HOSTS to load: these
+# them at build time). Production settings need SECRET_KEY, the CPR keys and ALLOWED_HOSTS to load: these
 # throwaway values live only in this RUN's shell and are not part of the image's environment.
 RUN export OUTREACH_ENV=production ALLOWED_HOSTS=localhost \
         SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+        CPR_ENCRYPTION_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+        CPR_LOOKUP_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
     && python manage.py compile_catalogue \
     && python manage.py collectstatic --noinput \
     && mkdir -p var \

@@ -8,6 +8,7 @@ test can prove that ``.env.example`` documents all of them.
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -87,6 +88,19 @@ class Env:
             parts.port  # noqa: B018 - raises ValueError on a malformed port
         except ValueError:
             raise ImproperlyConfigured(f"{name} has a malformed port.") from None
+        return value
+
+    def key32(self, name: str, *, required: bool) -> str:
+        """A 32-byte key in URL-safe base64 (``secrets.token_urlsafe(32)`` makes one), or ""."""
+        value = self._raw(name, _REQUIRED if required else None)
+        if value is None:
+            return ""
+        try:
+            key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} is not URL-safe base64.") from None
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"{name} must encode exactly 32 bytes, not {len(key)}.")
         return value
 
     def database(self, name: str, default: str) -> dict:

@@ -30,6 +30,11 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
+# CPR numbers are encrypted with one key and found through a keyed hash made with another (both
+# 32 bytes, URL-safe base64). Development derives them from SECRET_KEY; production requires them.
+CPR_ENCRYPTION_KEY = env.key32("CPR_ENCRYPTION_KEY", required=PRODUCTION)
+CPR_LOOKUP_KEY = env.key32("CPR_LOOKUP_KEY", required=PRODUCTION)
+
 # Demo data and printed demo logins are only ever offered outside production.
 DEMO_MODE = env.bool("DEMO_MODE", DEBUG) and not PRODUCTION
 
@@ -84,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# SSI lists: the largest file accepted, and the folder the SFTP drop delivers to.
+SSI_MAX_FILE_BYTES = env.int("SSI_MAX_FILE_MB", 200, minimum=1) * 1024 * 1024
+SSI_INBOX_DIR = env.str("SSI_INBOX_DIR", str(BASE_DIR / "var" / "ssi-inbox"))
 
 # Databases --------------------------------------------------------------------------------------
 (BASE_DIR / "var").mkdir(exist_ok=True)

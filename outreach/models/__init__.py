@@ -1,3 +1,4 @@
+from outreach.models.citizens import Citizen
 from outreach.models.memberships import RoleGroup
 from outreach.models.organisations import (
     Municipality,
@@ -17,6 +18,7 @@ from outreach.models.reference import Postcode, TargetGroup
 from outreach.models.users import User
 
 __all__ = [
+    "Citizen",
     "Municipality",
     "MunicipalityGroupObjectPermission",
     "MunicipalityUserObjectPermission",

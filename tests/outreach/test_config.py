@@ -42,8 +42,13 @@ def test_it_rejects_a_malformed_database_url(url):
         Env({"DATABASE_URL": url}).database("DATABASE_URL", "sqlite:///x")
 
 
+KEYS = {"CPR_ENCRYPTION_KEY": "a" * 43, "CPR_LOOKUP_KEY": "b" * 43}
+
+
 def run_check(**variables):
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    if variables.get("OUTREACH_ENV") == "production":
+        environment.update(KEYS)
     environment.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -94,3 +99,17 @@ def test_it_documents_every_variable_in_env_example():
     )
     assert env.names - documented == set()
     assert documented - env.names == set()
+
+
+def test_it_refuses_to_start_in_production_without_the_cpr_keys():
+    result = run_check(
+        OUTREACH_ENV="production", SECRET_KEY="k" * 60, ALLOWED_HOSTS="x.dk", CPR_LOOKUP_KEY=""
+    )
+    assert result.returncode != 0
+    assert "CPR_LOOKUP_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_cpr_key_of_the_wrong_length():
+    result = run_check(CPR_ENCRYPTION_KEY="c2hvcnQ")
+    assert result.returncode != 0
+    assert "CPR_ENCRYPTION_KEY must encode exactly 32 bytes" in result.stderr
