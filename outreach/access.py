@@ -8,7 +8,8 @@ request (``grants``) and every answer below is derived from them.
 Two answers, never confused:
 - an object the user may not *see* (another organisation's) is a 404, so its existence does not
   leak;
-- an object the user may see but not act on with this role is a 403.
+- an object the user may see but not act on is a 403. Rights are the union of all the user's
+  memberships; the active membership only chooses the start page and the header.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def grants(user) -> Grants:
         return cached
     parts = []
     for kind, (group_table, user_table) in _PERMISSION_TABLES.items():
-        for table, owner in ((group_table, Q(group__user=user)), (user_table, Q(user=user))):
+        # Only groups that are a role group count: a bare Django group grants nothing here.
+        group_owner = Q(group__user=user, group__role_group__isnull=False)
+        for table, owner in ((group_table, group_owner), (user_table, Q(user=user))):
             parts.append(
                 table.objects.filter(owner)
                 .annotate(kind=Value(kind, output_field=CharField()))
@@ -170,6 +173,31 @@ def require(user, permission: str, organisation: Model) -> None:
 
 def may(user, permission: str, organisation: Model) -> bool:
     return permission in grants(user).on(organisation)
+
+
+def may_view_members(user, organisation: Model) -> bool:
+    """Who holds which role: a lead for the municipality, a coordinator for the region and its
+    vaccinators, a vaccinator for their own practice, the administrator for national bodies, and
+    an auditor (``read_access_log``) for their own organisation."""
+    if may(user, "read_access_log", organisation):
+        return True
+    if organisation.kind == K.MUNICIPALITY:
+        return may(user, "lead_team", organisation)
+    if organisation.kind == K.REGION:
+        return may(user, "coordinate_region", organisation)
+    if organisation.kind == K.VACCINATOR:
+        return may(user, "vaccinate", organisation) or may(
+            user, "coordinate_region", organisation.region
+        )
+    return may(user, "administer_reference_data", organisation)
+
+
+def administers_reference_data(user) -> bool:
+    """The national administrator's right, held on any national body."""
+    return any(
+        "administer_reference_data" in grants(user).on(body)
+        for body in national_bodies_visible_to(user)
+    )
 
 
 def get_organisation_for_user(user, kind: str, code: str, permission: str | None = None) -> Model:

@@ -14,7 +14,12 @@ from outreach.models import (
     VaccinatorOrganisation,
 )
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class OutreachUserAdmin(UserAdmin):
+    """Roles are managed under role groups (through the membership services), not here."""
+
+    readonly_fields = ["groups", "user_permissions", "last_login", "date_joined"]
 
 
 @admin.register(Region)
@@ -83,6 +88,13 @@ class RoleGroupAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def delete_model(self, request, obj):
+        services.role_group_delete(role_group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for role_group in queryset:
+            services.role_group_delete(role_group=role_group)
 
     @admin.display(description="members")
     def member_count(self, obj):

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Model, QuerySet
 
-from outreach import access
 from outreach.models import Region, RoleGroup, User
 from outreach.models.memberships import ORGANISATION_FIELDS
-from outreach.roles import OrganisationKind, Role
+from outreach.roles import Role
 
 
 @dataclass(frozen=True)
@@ -32,19 +31,6 @@ def members_of(organisation: Model) -> list[Member]:
             member = by_user.setdefault(user.pk, Member(user=user, roles=[]))
             member.roles.append(Role(role_group.role).label)
     return sorted(by_user.values(), key=lambda m: m.user.get_full_name() or m.user.username)
-
-
-def may_view_members(user, organisation: Model) -> bool:
-    """Leads see their team, coordinators their region's people, administrators everyone's."""
-    if organisation.kind == OrganisationKind.MUNICIPALITY:
-        return access.may(user, "lead_team", organisation)
-    if organisation.kind == OrganisationKind.REGION:
-        return access.may(user, "coordinate_region", organisation)
-    if organisation.kind == OrganisationKind.VACCINATOR:
-        return access.may(user, "vaccinate", organisation) or access.may(
-            user, "coordinate_region", organisation.region
-        )
-    return access.may(user, "administer_reference_data", organisation)
 
 
 def regions_with_counts() -> QuerySet[Region]:

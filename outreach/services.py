@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, get_group_perms, remove_perm
 
 from outreach import access
 from outreach.models import RoleGroup, User
@@ -30,10 +30,18 @@ def role_group_get_or_create(*, organisation: Model, role: str) -> RoleGroup:
     field = ORGANISATION_FIELDS[organisation.kind]
     role_group = RoleGroup.objects.filter(role=role, **{field: organisation}).first()
     if role_group is not None:
+        # Keep the group's permissions equal to the role's, also after ROLE_PERMISSIONS changed.
+        held = set(get_group_perms(role_group.group, organisation))
+        for codename in set(ROLE_PERMISSIONS[role]) - held:
+            assign_perm(codename, role_group.group, organisation)
+        for codename in held - set(ROLE_PERMISSIONS[role]):
+            remove_perm(codename, role_group.group, organisation)
         return role_group
-    group, _created = Group.objects.get_or_create(
-        name=f"{organisation.kind}:{organisation.code}:{role}"
-    )
+    name = f"{organisation.kind}:{organisation.code}:{role}"
+    # A group left behind by a deleted organisation or role group must not hand its old members
+    # the new organisation: start from an empty group.
+    Group.objects.filter(name=name, role_group__isnull=True).delete()
+    group = Group.objects.create(name=name)
     role_group = RoleGroup.objects.create(group=group, role=role, **{field: organisation})
     for codename in ROLE_PERMISSIONS[role]:
         assign_perm(codename, group, organisation)
@@ -56,6 +64,15 @@ def membership_grant(*, user: User, role: str, organisation: Model) -> RoleGroup
         organisation.code,
     )
     return role_group
+
+
+@transaction.atomic
+def role_group_delete(*, role_group: RoleGroup) -> None:
+    """Remove a role from an organisation: its group, members and permissions go with it."""
+    group = role_group.group
+    role_group.delete()
+    group.delete()
+    logger.info("role group deleted: %s", group.name)
 
 
 @transaction.atomic

@@ -25,6 +25,8 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host in production.")
 else:
     SECRET_KEY = env.str("SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
@@ -89,6 +91,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Uploaded files waiting to be processed (SSI lists are deleted once imported).
+MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media-not-served/"
 
 # SSI lists: the largest file accepted, and the folder the SFTP drop delivers to.
 SSI_MAX_FILE_BYTES = env.int("SSI_MAX_FILE_MB", 200, minimum=1) * 1024 * 1024

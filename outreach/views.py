@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -50,14 +51,15 @@ def membership_switch(request):
             request.session[ACTIVE_MEMBERSHIP_KEY] = membership.pk
             return redirect(start_url(membership))
     # A membership the user does not hold: same answer as for any other unknown object.
-    return render(request, "404.html", status=404)
+    raise Http404
 
 
 @login_required
 def reference_data(request):
-    national = access.national_bodies_visible_to(request.user).first()
-    if national is None or not access.may(request.user, "administer_reference_data", national):
-        return render(request, "404.html", status=404)
+    if not access.national_bodies_visible_to(request.user).exists():
+        raise Http404
+    if not access.administers_reference_data(request.user):
+        raise PermissionDenied
     return render(
         request,
         "outreach/reference_data.html",
@@ -72,8 +74,8 @@ def reference_data(request):
 @login_required
 def organisation_members(request, kind: str, code: str):
     organisation = access.get_organisation_for_user(request.user, kind, code)
-    if not selectors.may_view_members(request.user, organisation):
-        access.require(request.user, "read_access_log", organisation)
+    if not access.may_view_members(request.user, organisation):
+        raise PermissionDenied
     return render(
         request,
         "outreach/organisation_members.html",

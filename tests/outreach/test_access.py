@@ -3,11 +3,12 @@
 
 import pytest
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, get_group_perms, remove_perm
 
 from outreach import access, services
-from outreach.models import Municipality, RoleGroup
+from outreach.models import Municipality, NationalBody, RoleGroup
 from outreach.roles import Role
+from tests.factories import persona
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,57 @@ def test_it_loads_grants_in_one_query(kbh_caseworker, django_assert_num_queries)
         granted = access.grants(kbh_caseworker)
         access.grants(kbh_caseworker)
     assert granted.on(Municipality.objects.get(code="101")) == frozenset({"work_cases"})
+
+
+def test_it_takes_access_away_with_a_deleted_role_group(client, kbh_caseworker, kbh_lead):
+    role_group = RoleGroup.objects.get(role=Role.CASEWORKER, municipality__code="101")
+    services.role_group_delete(role_group=role_group)
+    client.force_login(kbh_caseworker)
+    assert client.get(worklist("101")).status_code == 404
+    # Granting the role again starts an empty group: the old members do not come back.
+    services.membership_grant(
+        user=kbh_lead, role=Role.CASEWORKER, organisation=Municipality.objects.get(code="101")
+    )
+    assert client.get(worklist("101")).status_code == 404
+
+
+def test_it_ignores_a_bare_group_left_with_guardian_permissions(client, kbh_caseworker):
+    """Only role groups grant access; a group whose role group row is gone grants nothing."""
+    role_group = RoleGroup.objects.get(role=Role.CASEWORKER, municipality__code="101")
+    role_group.delete()  # the Django group and its object permissions stay behind
+    client.force_login(kbh_caseworker)
+    assert client.get(worklist("101")).status_code == 404
+
+
+def test_it_forbids_reference_data_to_a_national_auditor(client, sst):
+    auditor = persona("bente", Role.AUDITOR, sst)
+    client.force_login(auditor)
+    assert client.get(reverse("outreach:reference-data")).status_code == 403
+
+
+def test_it_shows_reference_data_to_an_administrator_who_is_also_an_auditor(client, administrator):
+    ssi = NationalBody.objects.get(code="SSI")
+    services.membership_grant(user=administrator, role=Role.AUDITOR, organisation=ssi)
+    client.force_login(administrator)
+    assert client.get(reverse("outreach:reference-data")).status_code == 200
+
+
+def test_it_shows_the_coordinator_who_works_at_a_practice_of_her_region(
+    client, hovedstaden_coordinator, noerrebro_gp, viby_practice
+):
+    client.force_login(hovedstaden_coordinator)
+    response = client.get(members("vaccinator", "990101"))
+    assert response.status_code == 200
+    assert "Lise Bach" in response.content.decode()
+    assert client.get(members("vaccinator", viby_practice.code)).status_code == 404
+
+
+def test_it_keeps_role_group_permissions_in_step_with_the_role(kbh_lead, koebenhavn):
+    role_group = RoleGroup.objects.get(role=Role.LEAD, municipality=koebenhavn)
+    remove_perm("lead_team", role_group.group, koebenhavn)
+    services.role_group_get_or_create(organisation=koebenhavn, role=Role.LEAD)
+    assert set(get_group_perms(role_group.group, koebenhavn)) == {
+        "work_cases",
+        "lead_team",
+        "view_municipal_dashboard",
+    }

@@ -72,6 +72,12 @@ def test_it_refuses_to_start_in_production_without_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_it_refuses_production_with_hosts_that_name_nothing():
+    result = run_check(OUTREACH_ENV="production", SECRET_KEY="k" * 60, ALLOWED_HOSTS=" , ")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name at least one host" in result.stderr
+
+
 def test_it_refuses_debug_in_production():
     result = run_check(
         OUTREACH_ENV="production", SECRET_KEY="k" * 60, ALLOWED_HOSTS="x.dk", DEBUG="1"
