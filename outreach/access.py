@@ -224,3 +224,12 @@ def get_vaccinator_organisation_for_user(
     user, code: str, permission: str | None = None
 ) -> VaccinatorOrganisation:
     return get_organisation_for_user(user, K.VACCINATOR, code, permission)
+
+
+def get_owned(queryset: QuerySet, *, owner: Model, owner_field: str, **lookup) -> Model:
+    """An object that belongs to an organisation the caller has already obtained through this
+    module (and so checked): 404 when it does not exist or belongs to another organisation."""
+    found = queryset.filter(**{owner_field: owner}, **lookup).first()
+    if found is None:
+        raise Http404
+    return found

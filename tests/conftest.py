@@ -117,3 +117,14 @@ def viby_gp(viby_practice):
 @pytest.fixture
 def administrator(sst):
     return persona("anders", Role.ADMINISTRATOR, sst, first_name="Anders", last_name="Friis")
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run Celery tasks where they are sent, even when REDIS_URL points at a real broker."""
+    from outreach.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

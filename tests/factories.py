@@ -1,4 +1,7 @@
+import datetime
+
 import factory
+from stdnum.dk import cpr as stdnum_cpr
 
 from outreach import services
 from outreach.models import Postcode, Region, User, VaccinatorOrganisation
@@ -32,3 +35,14 @@ def persona(username: str, role: str, organisation, **names) -> User:
     user = UserFactory(username=username, **names)
     services.membership_grant(user=user, role=role, organisation=organisation)
     return user
+
+
+def fake_cpr(n: int, *, born: datetime.date | None = None) -> str:
+    """A valid, non-real CPR number (``DDMMYY-SSSS``): born before 1957 and failing the old
+    modulus-11 check, which every number issued to people born then passed."""
+    born = born or datetime.date(1930, 1, 1) + datetime.timedelta(days=n * 37 % 9000)
+    for sequence in range(1000 + n % 2000, 4000):
+        number = born.strftime("%d%m%y") + f"{sequence:04d}"
+        if stdnum_cpr.checksum(number) != 0:
+            return f"{number[:6]}-{number[6:]}"
+    raise AssertionError("no sequence found")

@@ -19,9 +19,17 @@ PROTECTED = {
     "outreach:organisation-members": {"kind": "municipality", "code": "101"},
     "municipalities:municipality-worklist": {"code": "101"},
     "municipalities:municipality-dashboard": {"code": "101"},
+    "municipalities:import-list": {"code": "101"},
+    "municipalities:import-detail": {"code": "101", "pk": 1},
+    "municipalities:import-status": {"code": "101", "pk": 1},
+    "municipalities:import-errors": {"code": "101", "pk": 1},
     "regions:region-detail": {"code": "1084"},
     "vaccinators:routelist-list": {"code": "990101"},
 }
+
+
+POST_ONLY = {"logout", "outreach:membership-switch"}
+GET_ONLY = {"municipalities:import-status", "municipalities:import-errors"}
 
 
 def pattern_names(resolver=None, namespace=None):
@@ -47,8 +55,8 @@ def test_it_covers_every_url_pattern():
 def test_it_sends_anonymous_users_to_login(client, name, method):
     url = reverse(name, kwargs=PROTECTED[name])
     response = getattr(client, method)(url)
-    if method == "get" and name in ("logout", "outreach:membership-switch"):
-        assert response.status_code == 405  # POST-only: nothing to show anyone
+    if (method == "get" and name in POST_ONLY) or (method == "post" and name in GET_ONLY):
+        assert response.status_code == 405  # the wrong method: nothing to show anyone
         return
     assert response.status_code == 302
     if name == "logout":

@@ -1,0 +1,68 @@
+"""Writes of the municipalities app. Each service is one transaction (or says why not)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+
+from municipalities.models import SsiListImport
+from municipalities.ssi import pipeline
+from municipalities.ssi.weeks import current_week, week_label
+from outreach.models import Municipality, User
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ssi_list_import_receive(
+    *,
+    path: Path,
+    original_name: str,
+    source: str,
+    municipality: Municipality | None,
+    week: date | None = None,
+    uploaded_by: User | None = None,
+) -> tuple[SsiListImport, bool]:
+    """Register a received list file; ``(import, False)`` when the same file came before.
+
+    The file is copied into storage until the import has processed it. Processing is separate
+    (``ssi_list_import_process``), so the caller decides whether it runs now or as a job.
+    """
+    checksum = _checksum(path)
+    existing = SsiListImport.objects.filter(checksum=checksum).first()
+    if existing is not None:
+        return existing, False
+    week = week or current_week()
+    list_import = SsiListImport(
+        original_name=original_name[:255],
+        checksum=checksum,
+        size=path.stat().st_size,
+        week=week_label(week),
+        week_start=week,
+        municipality=municipality,
+        source=source,
+        uploaded_by=uploaded_by,
+    )
+    try:
+        with transaction.atomic(), open(path, "rb") as f:
+            list_import.file.save(f"{checksum}.dat", File(f), save=False)
+            list_import.save()
+    except IntegrityError:
+        # The same file arrived twice at once: the other arrival is the import.
+        list_import.file.delete(save=False)
+        return SsiListImport.objects.get(checksum=checksum), False
+    return list_import, True
+
+
+def ssi_list_import_process(*, list_import_id: int) -> SsiListImport:
+    """Run the import to the end (idempotent: a finished import is returned unchanged)."""
+    return pipeline.run(SsiListImport.objects.get(pk=list_import_id))

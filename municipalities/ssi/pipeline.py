@@ -1,0 +1,318 @@
+"""The one pipeline every SSI list goes through, however it arrived (upload, API, inbox, command).
+
+1. Stream the file through the reader: every row validated, every CPR hashed and encrypted.
+2. Load good rows and row errors into session-scoped staging tables in bulk.
+3. In one transaction, set-based SQL: keep the first row per CPR (the rest are reported), upsert
+   citizens writing only what changed, then apply the weekly semantics to contact tasks
+   (DESIGN.md §7), record which municipalities the list covered, and store the report.
+
+Nothing is written to the real tables before step 3, and step 3 is one transaction ending with the
+import marked done: a worker killed at any point leaves the database as it was, and running the
+import again gives the same result as a clean run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.models import ContactTask, SsiImportError, SsiListCoverage, SsiListImport
+from municipalities.ssi.reader import FileRejected, Row, RowError, open_ssi_file
+from municipalities.ssi.staging import Staging
+from outreach import cpr
+from outreach.models import Citizen, Municipality
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 50_000
+
+
+@dataclass
+class _Scope:
+    """Which rows this import may hold: one municipality's own list, or a national file."""
+
+    municipality_ids: dict[str, int]
+    own_municipality_id: int | None
+    own_code: str | None
+
+
+def run(list_import: SsiListImport) -> SsiListImport:
+    """Process a received import to the end. Returns it done or rejected; a finished one as is."""
+    if list_import.is_finished:
+        return list_import
+    SsiListImport.objects.filter(pk=list_import.pk).update(
+        status=SsiListImport.Status.PROCESSING, started_at=timezone.now(), rows_processed=0
+    )
+    try:
+        ssi_file = open_ssi_file(
+            list_import.file.path, require_municipality_code=list_import.is_national
+        )
+    except FileRejected as rejection:
+        return _reject(list_import, str(rejection))
+    with Staging() as staging:
+        rows_read = _stage(list_import, ssi_file, staging)
+        with transaction.atomic():
+            report = _apply(list_import, rows_read)
+            SsiListImport.objects.filter(pk=list_import.pk).update(
+                status=SsiListImport.Status.DONE,
+                finished_at=timezone.now(),
+                extra_columns=ssi_file.extra_columns,
+                rows_processed=rows_read,
+                **report,
+            )
+    _discard_file(list_import)
+    list_import.refresh_from_db()
+    logger.info("ssi list import %s done: %s", list_import.pk, report)
+    return list_import
+
+
+def _reject(list_import: SsiListImport, reason: str) -> SsiListImport:
+    SsiListImport.objects.filter(pk=list_import.pk).update(
+        status=SsiListImport.Status.REJECTED, rejection_reason=reason, finished_at=timezone.now()
+    )
+    _discard_file(list_import)
+    list_import.refresh_from_db()
+    logger.info("ssi list import %s rejected", list_import.pk)
+    return list_import
+
+
+def _discard_file(list_import: SsiListImport) -> None:
+    """The file holds CPR numbers in the clear: once processed, only its checksum is kept."""
+    if list_import.file:
+        list_import.file.delete(save=False)
+        SsiListImport.objects.filter(pk=list_import.pk).update(file="")
+
+
+def _scope(list_import: SsiListImport) -> _Scope:
+    codes = dict(Municipality.objects.values_list("code", "pk"))
+    own = list_import.municipality
+    return _Scope(codes, own.pk if own else None, own.code if own else None)
+
+
+def _stage(list_import: SsiListImport, ssi_file, staging: Staging) -> int:
+    """Validate, hash and encrypt every row into the staging tables; return the rows read."""
+    scope = _scope(list_import)
+    vault = cpr.vault()
+    read = 0
+    for item in ssi_file.rows():
+        read += 1
+        if isinstance(item, RowError):
+            staging.add_error((item.line, item.masked_cpr, item.reason))
+        else:
+            municipality_id, problem = _municipality_of(item, scope)
+            if problem:
+                staging.add_error((item.line, cpr.mask_number(item.cpr), problem))
+            else:
+                staging.add_row(_staged(item, municipality_id, vault))
+        if read % PROGRESS_EVERY == 0:
+            staging.flush()
+            SsiListImport.objects.filter(pk=list_import.pk).update(rows_processed=read)
+    staging.flush()
+    return read
+
+
+def _municipality_of(row: Row, scope: _Scope) -> tuple[int | None, str]:
+    code = row.municipality_code
+    if scope.own_municipality_id is not None:
+        if code is None or code == scope.own_code:
+            return scope.own_municipality_id, ""
+        return None, _("The row is for another municipality (code %(code)s).") % {"code": code}
+    municipality_id = scope.municipality_ids.get(code or "")
+    if municipality_id is None:
+        return None, _("Unknown municipality code %(code)s.") % {"code": code}
+    return municipality_id, ""
+
+
+def _staged(row: Row, municipality_id: int, vault: cpr.CprVault) -> tuple:
+    return (
+        row.line,
+        vault.lookup_hash(row.cpr),
+        vault.encrypt(row.cpr),
+        cpr.birth_date(row.cpr).isoformat(),
+        cpr.sex(row.cpr),
+        row.name,
+        municipality_id,
+        row.street,
+        row.postcode,
+        row.city,
+        row.phone,
+        row.target_group,
+        row.invited_on.isoformat(),
+    )
+
+
+# The set-based part ------------------------------------------------------------------------------
+
+CITIZEN = Citizen._meta.db_table
+TASK = ContactTask._meta.db_table
+ERROR = SsiImportError._meta.db_table
+COVERAGE = SsiListCoverage._meta.db_table
+# Columns a new list may change on a known citizen. The ciphertext is not compared (each
+# encryption differs): the same CPR has the same hash, and the hash is the key.
+UPDATABLE = ("name", "municipality_id", "street", "postcode", "city", "phone", "target_group",
+             "invited_on")  # fmt: skip
+
+
+def _distinct(left: str, right: str) -> str:
+    operator = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return f"{left} {operator} {right}"
+
+
+def _masked_birth_date() -> str:
+    """SQL for ``DDMMYY-XXXX`` from the staged birth date (the CPR mask, without the CPR)."""
+    if connection.vendor == "postgresql":
+        return "to_char(birth_date, 'DDMMYY') || '-XXXX'"
+    return "strftime('%%d%%m', birth_date) || substr(strftime('%%Y', birth_date), 3, 2) || '-XXXX'"
+
+
+def _apply(list_import: SsiListImport, rows_read: int) -> dict:
+    now = timezone.now()
+    week = list_import.week_start
+    with connection.cursor() as cursor:
+
+        def count(sql: str, params=()) -> int:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+        # The first row of each CPR is the citizen's; later ones are reported as duplicates.
+        cursor.execute(
+            "CREATE TEMP TABLE ssi_listed AS SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER "
+            "(PARTITION BY cpr_hash ORDER BY line) AS occurrence FROM ssi_staging s) ranked"
+        )
+        cursor.execute(
+            "INSERT INTO ssi_staging_errors (line, masked_cpr, reason) "
+            f"SELECT line, {_masked_birth_date()}, %s FROM ssi_listed WHERE occurrence > 1",
+            [_("The CPR number appears earlier in the file; this row was skipped.")],
+        )
+        cursor.execute("DELETE FROM ssi_listed WHERE occurrence > 1")
+        cursor.execute("CREATE UNIQUE INDEX ssi_listed_hash ON ssi_listed (cpr_hash)")
+
+        citizens_new = count(
+            f"SELECT COUNT(*) FROM ssi_listed l WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {CITIZEN} c WHERE c.cpr_hash = l.cpr_hash)"
+        )
+        changed = " OR ".join(_distinct(f"{CITIZEN}.{c}", f"excluded.{c}") for c in UPDATABLE)
+        cursor.execute(
+            f"INSERT INTO {CITIZEN} (cpr_hash, cpr_encrypted, birth_date, sex, name, "
+            f"municipality_id, street, postcode, city, phone, target_group, invited_on, "
+            f"created_at, updated_at) "
+            f"SELECT cpr_hash, cpr_encrypted, birth_date, sex, name, municipality_id, street, "
+            f"postcode, city, phone, target_group, invited_on, %s, %s FROM ssi_listed WHERE true "
+            f"ON CONFLICT (cpr_hash) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in UPDATABLE)
+            + f", updated_at = excluded.updated_at WHERE {changed}",
+            [now, now],
+        )
+        citizens_updated = max(cursor.rowcount - citizens_new, 0)
+
+        cursor.execute(
+            f"CREATE TEMP TABLE ssi_listed_citizen AS SELECT c.id AS citizen_id, "
+            f"l.municipality_id FROM ssi_listed l JOIN {CITIZEN} c ON c.cpr_hash = l.cpr_hash"
+        )
+        cursor.execute(
+            "CREATE UNIQUE INDEX ssi_listed_citizen_id ON ssi_listed_citizen (citizen_id)"
+        )
+
+        # Listed in another municipality: the old municipality's untriaged task closes as moved.
+        cursor.execute(
+            f"UPDATE {TASK} SET status = 'closed', close_reason = 'moved', closed_at = %s "
+            f"WHERE status = 'open' AND triaged = %s AND EXISTS (SELECT 1 "
+            f"FROM ssi_listed_citizen lc WHERE lc.citizen_id = {TASK}.citizen_id "
+            f"AND lc.municipality_id <> {TASK}.municipality_id)",
+            [now, False],
+        )
+        tasks_moved = cursor.rowcount
+
+        tasks_still_open = count(
+            f"SELECT COUNT(*) FROM {TASK} t JOIN ssi_listed_citizen lc "
+            f"ON lc.citizen_id = t.citizen_id WHERE t.status = 'open'"
+        )
+        cursor.execute(
+            f"UPDATE {TASK} SET last_listed_week = %s, times_listed = times_listed + 1 "
+            f"WHERE status = 'open' AND last_listed_week < %s AND citizen_id IN "
+            f"(SELECT citizen_id FROM ssi_listed_citizen)",
+            [week, week],
+        )
+
+        # Back on the list after closing as booked: the same task opens again, in the same place.
+        cursor.execute(
+            f"UPDATE {TASK} SET status = 'open', close_reason = '', closed_at = NULL, "
+            f"last_listed_week = %s, times_listed = times_listed + 1 "
+            f"WHERE close_reason = 'booked' AND id IN (SELECT MAX(t.id) FROM {TASK} t "
+            f"JOIN ssi_listed_citizen lc ON lc.citizen_id = t.citizen_id "
+            f"AND lc.municipality_id = t.municipality_id GROUP BY t.citizen_id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {TASK} o WHERE o.citizen_id = {TASK}.citizen_id "
+            f"AND o.status = 'open')",
+            [week],
+        )
+        tasks_reopened = cursor.rowcount
+
+        cursor.execute(
+            f"INSERT INTO {TASK} (citizen_id, municipality_id, status, close_reason, triaged, "
+            f"first_listed_week, last_listed_week, times_listed, opened_at) "
+            f"SELECT lc.citizen_id, lc.municipality_id, 'open', '', %s, %s, %s, 1, %s "
+            f"FROM ssi_listed_citizen lc WHERE NOT EXISTS (SELECT 1 FROM {TASK} t "
+            f"WHERE t.citizen_id = lc.citizen_id AND t.status = 'open')",
+            [False, week, week, now],
+        )
+        tasks_opened = cursor.rowcount
+
+        # Missing from a list at least as new as any processed for its municipality: the citizen
+        # booked on their own. An older list closes nothing.
+        covered = _covered_municipalities(cursor, list_import)
+        current = [m for m, newest in covered.items() if newest is None or week >= newest]
+        tasks_auto_closed = 0
+        if current:
+            placeholders = ", ".join(["%s"] * len(current))
+            cursor.execute(
+                f"UPDATE {TASK} SET status = 'closed', close_reason = 'booked', closed_at = %s "
+                f"WHERE status = 'open' AND triaged = %s AND municipality_id IN ({placeholders}) "
+                f"AND citizen_id NOT IN (SELECT citizen_id FROM ssi_listed_citizen)",
+                [now, False, *current],
+            )
+            tasks_auto_closed = cursor.rowcount
+        SsiListCoverage.objects.bulk_create(
+            SsiListCoverage(list_import=list_import, municipality_id=m, week_start=week)
+            for m in covered
+        )
+
+        cursor.execute(
+            f"INSERT INTO {ERROR} (list_import_id, line, masked_cpr, reason) "
+            f"SELECT %s, line, masked_cpr, reason FROM ssi_staging_errors",
+            [list_import.pk],
+        )
+        rows_rejected = count("SELECT COUNT(*) FROM ssi_staging_errors")
+    return {
+        "rows_read": rows_read,
+        "rows_accepted": rows_read - rows_rejected,
+        "rows_rejected": rows_rejected,
+        "citizens_new": citizens_new,
+        "citizens_updated": citizens_updated,
+        "tasks_opened": tasks_opened,
+        "tasks_still_open": tasks_still_open,
+        "tasks_auto_closed": tasks_auto_closed,
+        "tasks_reopened": tasks_reopened,
+        "tasks_moved": tasks_moved,
+    }
+
+
+def _covered_municipalities(cursor, list_import: SsiListImport) -> dict[int, object]:
+    """The municipalities this list covers, each with the newest week already processed."""
+    if list_import.municipality_id is not None:
+        covered = [list_import.municipality_id]
+    else:
+        cursor.execute("SELECT DISTINCT municipality_id FROM ssi_staging")
+        covered = [row[0] for row in cursor.fetchall()]
+    newest: dict[int, object] = dict.fromkeys(covered)
+    for municipality_id, week in (
+        SsiListCoverage.objects.filter(
+            municipality_id__in=covered, list_import__status=SsiListImport.Status.DONE
+        )
+        .values_list("municipality_id", "week_start")
+        .order_by("week_start")
+    ):
+        newest[municipality_id] = week
+    return newest
