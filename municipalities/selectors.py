@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from municipalities.models import SsiListImport
+from outreach import access
 
 REPORT_COUNTS = (
     "rows_read", "rows_accepted", "rows_rejected", "citizens_new", "citizens_updated",
@@ -42,3 +43,11 @@ def imports_of_municipality(municipality) -> QuerySet[SsiListImport]:
         .select_related("municipality")
         .order_by("-created_at")
     )
+
+
+def imports_visible_to(user) -> QuerySet[SsiListImport]:
+    """Imports a user may follow: their municipalities' own lists, or all for national roles."""
+    imports = SsiListImport.objects.select_related("municipality")
+    if access.holds_national(user, "submit_ssi_lists"):
+        return imports
+    return imports.filter(municipality__in=access.municipality_ids_with(user, "work_cases"))

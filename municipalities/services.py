@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +62,32 @@ def ssi_list_import_receive(
         list_import.file.delete(save=False)
         return SsiListImport.objects.get(checksum=checksum), False
     return list_import, True
+
+
+def ssi_list_import_receive_upload(
+    *, upload, source: str, municipality: Municipality | None, week: date | None, uploaded_by: User
+) -> tuple[SsiListImport, bool]:
+    """``ssi_list_import_receive`` for a file uploaded over HTTP (page or API)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        with open(path, "wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        return ssi_list_import_receive(
+            path=path,
+            original_name=upload.name or "upload",
+            source=source,
+            municipality=municipality,
+            week=week,
+            uploaded_by=uploaded_by,
+        )
+
+
+def ssi_list_import_enqueue(list_import: SsiListImport) -> None:
+    """Process the import as a background job once the current transaction has committed."""
+    from municipalities import tasks  # tasks import this module: import it only when used
+
+    transaction.on_commit(lambda: tasks.process_ssi_list.delay(list_import.pk))
 
 
 def ssi_list_import_process(*, list_import_id: int) -> SsiListImport:

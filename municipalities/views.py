@@ -1,15 +1,11 @@
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from municipalities import exports, selectors, services, tasks
+from municipalities import exports, selectors, services
 from municipalities.forms import SsiListUploadForm
 from municipalities.models import SsiListImport
 from outreach import access
@@ -64,26 +60,19 @@ def import_list(request, code: str):
 
 
 def _receive_upload(request, municipality, form):
-    upload = form.cleaned_data["file"]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload"
-        with open(path, "wb") as f:
-            for chunk in upload.chunks():
-                f.write(chunk)
-        list_import, created = services.ssi_list_import_receive(
-            path=path,
-            original_name=upload.name,
-            source=SsiListImport.Source.UPLOAD,
-            municipality=municipality,
-            week=form.cleaned_data["week"],
-            uploaded_by=request.user,
-        )
+    list_import, created = services.ssi_list_import_receive_upload(
+        upload=form.cleaned_data["file"],
+        source=SsiListImport.Source.UPLOAD,
+        municipality=municipality,
+        week=form.cleaned_data["week"],
+        uploaded_by=request.user,
+    )
     if not created:
         messages.info(request, _("This file was imported before; here is that import."))
         if list_import.municipality_id != municipality.pk:
             return redirect("municipalities:import-list", code=municipality.code)
     else:
-        transaction.on_commit(lambda: tasks.process_ssi_list.delay(list_import.pk))
+        services.ssi_list_import_enqueue(list_import)
     return redirect("municipalities:import-detail", code=municipality.code, pk=list_import.pk)
 
 

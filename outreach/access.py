@@ -192,14 +192,6 @@ def may_view_members(user, organisation: Model) -> bool:
     return may(user, "administer_reference_data", organisation)
 
 
-def administers_reference_data(user) -> bool:
-    """The national administrator's right, held on any national body."""
-    return any(
-        "administer_reference_data" in grants(user).on(body)
-        for body in national_bodies_visible_to(user)
-    )
-
-
 def get_organisation_for_user(user, kind: str, code: str, permission: str | None = None) -> Model:
     visible = _VISIBLE.get(kind)
     if visible is None:
@@ -224,6 +216,32 @@ def get_vaccinator_organisation_for_user(
     user, code: str, permission: str | None = None
 ) -> VaccinatorOrganisation:
     return get_organisation_for_user(user, K.VACCINATOR, code, permission)
+
+
+def municipality_ids_with(user, permission: str) -> set[int]:
+    """The municipalities on which the user holds ``permission`` (for scoping their objects)."""
+    return {
+        pk
+        for (kind, pk), codenames in grants(user).by_organisation.items()
+        if kind == K.MUNICIPALITY and permission in codenames
+    }
+
+
+def holds_national(user, permission: str) -> bool:
+    """Whether the user holds ``permission`` on a national body (rights over every municipality)."""
+    return any(
+        permission in codenames
+        for (kind, _pk), codenames in grants(user).by_organisation.items()
+        if kind == K.NATIONAL
+    )
+
+
+def get_from(queryset: QuerySet, **lookup) -> Model:
+    """An object from a queryset scoped by this module's rules: 404 when it is not in it."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def get_owned(queryset: QuerySet, *, owner: Model, owner_field: str, **lookup) -> Model:

@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     VACCINATOR = "vaccinator", _("Vaccinator")
     ADMINISTRATOR = "administrator", _("National administrator")
     AUDITOR = "auditor", _("Auditor")
+    INTEGRATION = "integration", _("SSI integration")
 
 
 K = OrganisationKind
@@ -36,6 +37,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     Role.VACCINATOR: (K.VACCINATOR,),
     Role.ADMINISTRATOR: (K.NATIONAL,),
     Role.AUDITOR: (K.MUNICIPALITY, K.REGION, K.NATIONAL),
+    Role.INTEGRATION: (K.NATIONAL,),
 }
 
 # The object permissions (codenames on the organisation's model) each role has on its organisation.
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.LEAD: ("work_cases", "lead_team", "view_municipal_dashboard"),
     Role.COORDINATOR: ("coordinate_region", "view_regional_dashboard"),
     Role.VACCINATOR: ("vaccinate",),
-    Role.ADMINISTRATOR: ("administer_reference_data",),
+    Role.ADMINISTRATOR: ("administer_reference_data", "submit_ssi_lists"),
     Role.AUDITOR: ("read_access_log",),
+    Role.INTEGRATION: ("submit_ssi_lists",),
 }

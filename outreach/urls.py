@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from outreach import views
 
@@ -32,5 +33,8 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("regions/", include("regions.urls")),
     path("vaccinators/", include("vaccinators.urls")),
+    path("api/v1/", include("municipalities.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

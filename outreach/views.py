@@ -58,7 +58,7 @@ def membership_switch(request):
 def reference_data(request):
     if not access.national_bodies_visible_to(request.user).exists():
         raise Http404
-    if not access.administers_reference_data(request.user):
+    if not access.holds_national(request.user, "administer_reference_data"):
         raise PermissionDenied
     return render(
         request,

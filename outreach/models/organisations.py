@@ -116,6 +116,7 @@ class NationalBody(models.Model):
         verbose_name_plural = _("national authorities")
         permissions = [
             ("administer_reference_data", "Administer vaccine rules and reference data"),
+            ("submit_ssi_lists", "Submit SSI's weekly lists for any municipality"),
             READ_ACCESS_LOG,
         ]
 

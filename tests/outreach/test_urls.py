@@ -28,6 +28,14 @@ PROTECTED = {
 }
 
 
+# API endpoints answer an anonymous caller with 401 instead of sending them to a login page.
+API = {
+    "municipalities-api:ssi-list-create": {},
+    "municipalities-api:ssi-list-detail": {"pk": 1},
+    "api-schema": {},
+    "api-docs": {},
+}
+
 POST_ONLY = {"logout", "outreach:membership-switch"}
 GET_ONLY = {"municipalities:import-status", "municipalities:import-errors"}
 
@@ -46,8 +54,9 @@ def pattern_names(resolver=None, namespace=None):
 
 def test_it_covers_every_url_pattern():
     names = set(pattern_names())
-    assert names - PUBLIC - set(PROTECTED) == set()
+    assert names - PUBLIC - set(PROTECTED) - set(API) == set()
     assert set(PROTECTED) - names == set()
+    assert set(API) - names == set()
 
 
 @pytest.mark.parametrize("name", sorted(PROTECTED))
@@ -77,3 +86,9 @@ def test_it_lets_anonymous_users_reach_the_public_pages(client, name):
     assert response.status_code in (200, 302), name
     if name != "set-language":
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_it_answers_anonymous_api_callers_with_401(client, name):
+    for method in (client.get, client.post):
+        assert method(reverse(name, kwargs=API[name])).status_code == 401, name
