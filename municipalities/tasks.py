@@ -1,6 +1,9 @@
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
 from municipalities import services
+from municipalities.ssi import inbox
 
 
 @shared_task(
@@ -14,3 +17,15 @@ from municipalities import services
 def process_ssi_list(list_import_id: int) -> str:
     """Process one received SSI list. Takes the import's id only: never the file or a CPR."""
     return services.ssi_list_import_process(list_import_id=list_import_id).status
+
+
+@shared_task(name="municipalities.scan_ssi_inbox", acks_late=True)
+def scan_ssi_inbox() -> int:
+    """Import the files waiting in the SSI inbox folder. One scan at a time."""
+    lock = "municipalities.scan_ssi_inbox.lock"
+    if not cache.add(lock, "1", timeout=settings.CELERY_TASK_TIME_LIMIT):
+        return 0
+    try:
+        return len(inbox.scan())
+    finally:
+        cache.delete(lock)

@@ -142,7 +142,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Copenhagen"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic job, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "scan-ssi-inbox": {"task": "municipalities.scan_ssi_inbox", "schedule": 300.0},
+}
 
 # Authentication and access -------------------------------------------------------------------
 AUTH_USER_MODEL = "outreach.User"
