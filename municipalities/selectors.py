@@ -51,3 +51,7 @@ def imports_visible_to(user) -> QuerySet[SsiListImport]:
     if access.holds_national(user, "submit_ssi_lists"):
         return imports
     return imports.filter(municipality__in=access.municipality_ids_with(user, "work_cases"))
+
+
+def national_imports() -> QuerySet[SsiListImport]:
+    return SsiListImport.objects.filter(municipality__isnull=True).order_by("-created_at")

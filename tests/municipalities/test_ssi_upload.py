@@ -136,3 +136,39 @@ def test_it_forbids_uploads_to_a_coordinator(client, hovedstaden_coordinator):
     client.force_login(hovedstaden_coordinator)
     response = client.get(reverse("municipalities:import-list", kwargs={"code": "101"}))
     assert response.status_code == 403
+
+
+def test_it_lets_the_national_administrator_import_a_national_list(
+    client, administrator, kbh_caseworker, django_capture_on_commit_callbacks, tasks_in_process
+):
+    client.force_login(administrator)
+    body = (
+        "cpr;navn;målgruppe;invitationsdato;kommunekode\n"
+        f"{fake_cpr(1)};Karen;3;01.03.2021;101\n{fake_cpr(2)};Bo;7;01.03.2021;0751\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("municipalities:national-import-list"),
+            {"file": SimpleUploadedFile("dk.csv", body.encode()), "week": "2021-W10"},
+        )
+    list_import = SsiListImport.objects.get()
+    assert response["Location"] == reverse(
+        "municipalities:national-import-detail", kwargs={"pk": list_import.pk}
+    )
+    assert list_import.municipality is None
+    assert list_import.tasks_opened == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "dk.csv" in page
+    # The caseworker sees the national list among København's, without its details.
+    client.force_login(kbh_caseworker)
+    listing = client.get(reverse("municipalities:import-list", kwargs={"code": "101"}))
+    assert "dk.csv" in listing.content.decode()
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_it_forbids_national_lists_to_a_national_auditor(client, sst):
+    from outreach.roles import Role
+    from tests.factories import persona
+
+    client.force_login(persona("bente", Role.AUDITOR, sst))
+    assert client.get(reverse("municipalities:national-import-list")).status_code == 403

@@ -20,6 +20,10 @@ PROTECTED = {
     "municipalities:municipality-worklist": {"code": "101"},
     "municipalities:municipality-dashboard": {"code": "101"},
     "municipalities:import-list": {"code": "101"},
+    "municipalities:national-import-list": {},
+    "municipalities:national-import-detail": {"pk": 1},
+    "municipalities:national-import-status": {"pk": 1},
+    "municipalities:national-import-errors": {"pk": 1},
     "municipalities:import-detail": {"code": "101", "pk": 1},
     "municipalities:import-status": {"code": "101", "pk": 1},
     "municipalities:import-errors": {"code": "101", "pk": 1},
@@ -37,7 +41,12 @@ API = {
 }
 
 POST_ONLY = {"logout", "outreach:membership-switch"}
-GET_ONLY = {"municipalities:import-status", "municipalities:import-errors"}
+GET_ONLY = {
+    "municipalities:import-status",
+    "municipalities:import-errors",
+    "municipalities:national-import-status",
+    "municipalities:national-import-errors",
+}
 
 
 def pattern_names(resolver=None, namespace=None):
