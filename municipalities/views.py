@@ -13,15 +13,20 @@ from municipalities.models import SsiListImport
 from outreach import access
 from outreach import selectors as kernel_selectors
 
+WORKLIST_PAGE = 50
+
 
 @login_required
 def worklist(request, code: str):
     municipality = access.get_municipality_for_user(request.user, code, "work_cases")
+    tasks = selectors.open_tasks(municipality)
     return render(
         request,
         "municipalities/worklist.html",
         {
             "municipality": municipality,
+            "tasks": tasks[:WORKLIST_PAGE],
+            "open_count": tasks.count(),
             "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
         },
     )

@@ -7,10 +7,13 @@ nothing and gives the same logins. Only ever loaded in demo mode (never in produ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from outreach import services
 from outreach.models import (
@@ -58,7 +61,12 @@ def _user(username: str, role: str, place: str, password_hash: str) -> User:
     first, last = NAMES[role]
     user, _created = User.objects.update_or_create(
         username=username,
-        defaults={"first_name": first, "last_name": f"{last} ({place})", "password": password_hash},
+        defaults={"first_name": first, "last_name": f"{last} ({place})"},
+        create_defaults={
+            "first_name": first,
+            "last_name": f"{last} ({place})",
+            "password": password_hash,
+        },
     )
     return user
 
@@ -108,7 +116,23 @@ def demo_world_load() -> list[DemoLogin]:
 
     User.objects.update_or_create(
         username="admin",
-        defaults={"is_staff": True, "is_superuser": True, "password": password_hash},
+        defaults={"is_staff": True, "is_superuser": True},
+        create_defaults={"is_staff": True, "is_superuser": True, "password": password_hash},
     )
     logins.append(DemoLogin("admin", "Django admin (operations)", "-"))
     return logins
+
+
+def actor_demo_load() -> list[str]:
+    """Each actor app's part of the demo world, in the order imports flow (kernel first).
+
+    An app takes part by having a ``demo`` module with ``load(municipality_codes)``; the kernel
+    finds it by name, so it never imports an actor app itself.
+    """
+    notes: list[str] = []
+    for config in apps.get_app_configs():
+        if config.name == "outreach" or not module_has_submodule(config.module, "demo"):
+            continue
+        module = import_module(f"{config.name}.demo")
+        notes.extend(module.load(list(MUNICIPALITIES)))
+    return notes

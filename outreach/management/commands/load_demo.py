@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from outreach.demo import DEMO_PASSWORD, demo_world_load
+from outreach.demo import DEMO_PASSWORD, actor_demo_load, demo_world_load
 
 
 class Command(BaseCommand):
@@ -13,6 +13,8 @@ class Command(BaseCommand):
                 "load_demo runs only in demo mode (DEBUG or DEMO_MODE, never production)."
             )
         logins = demo_world_load()
+        for note in actor_demo_load():
+            self.stdout.write(note)
         width = max(len(login.username) for login in logins)
         self.stdout.write(self.style.SUCCESS("Demo world loaded. Log in at http://127.0.0.1:8000/"))
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}\n")
