@@ -53,7 +53,11 @@ def run(list_import: SsiListImport) -> SsiListImport:
     except FileRejected as rejection:
         return _reject(list_import, str(rejection))
     with Staging() as staging:
-        rows_read = _stage(list_import, ssi_file, staging)
+        try:
+            rows_read = _stage(list_import, ssi_file, staging)
+        except FileRejected as rejection:
+            # Found only while reading on (a workbook changed under us): still nothing written.
+            return _reject(list_import, str(rejection))
         with transaction.atomic():
             report = _apply(list_import, rows_read)
             SsiListImport.objects.filter(pk=list_import.pk).update(

@@ -10,8 +10,8 @@ Speed matters (national files have a million rows): the CSV path decodes the fil
 lines, lets the C ``csv`` module split them, and validates each field with a cached fast path.
 A CPR number's verdict depends only on its first seven digits (the birth date and the century
 digit), so ``outreach.cpr.validate`` runs once per distinct prefix and its answer is reused.
-Nothing here logs or repeats a full CPR number: every value shown in a message goes through
-``_shown``, which masks anything that looks like one.
+Nothing here logs or repeats a full CPR number: every value quoted in a message goes through
+``_shown``, which masks anything that could be one.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ import math
 import re
 import unicodedata
 import zipfile
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -69,12 +69,9 @@ _CANONICAL = {_normalised(alias): name for name, aliases in ALIASES.items() for 
 
 _CHUNK_BYTES = 1 << 20
 _SNIFF_BYTES = 8192
-# str.splitlines() also breaks at these (in UTF-8); the csv module and bytes.splitlines do not.
-_OTHER_LINE_BREAKS = tuple(
-    mark.encode() for mark in ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-)
-# Anything that could be a CPR number (six digits, an optional separator, four or more digits).
-_CPR_LIKE = re.compile(r"\d{6}[\s\-]?\d{4,}")
+_LONGEST_LINE = 16 << 20  # a "line" longer than this is cut: the file is not a list anyway
+# str.splitlines() also breaks at these; the csv module and bytes.splitlines() do not.
+_OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([.\-])(\d{1,2})\5(\d{4})")
 _CONTROL_BYTES = tuple(bytes([byte]) for byte in range(32) if byte not in (9, 10, 11, 12, 13, 26))
 _CACHE_LIMIT = 400_000  # above the 372,000 day-month-year-century prefixes
@@ -172,7 +169,10 @@ def _reject_binary(head: bytes) -> None:
         raise FileRejected(_("The file is a PDF document. Send the list as CSV or XLSX."))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected(
-            _("The file is in the old Excel format (.xls). Save it as XLSX or CSV and try again.")
+            _(
+                "The file is an old-format (.xls) or password-protected Excel file. Save it as "
+                "XLSX without a password, or as CSV, and try again."
+            )
         )
     # Text has tabs, line ends and perhaps a form feed or an old end-of-file mark (Ctrl-Z).
     controls = sum(head.count(byte) for byte in _CONTROL_BYTES)
@@ -292,13 +292,15 @@ class _Lines:
     A block that is valid UTF-8 is decoded at once (every line in it then is); otherwise each line
     is UTF-8 or else Windows-1252, and a line that is neither is remembered in ``unreadable`` (its
     text, with replacement characters, still goes to the csv parser so the records stay aligned).
-    The last few blocks are kept so that a record can be re-split into its lines.
+    The latest blocks are kept so that a record can be re-split into its lines: enough of them to
+    hold the longest record the csv module reads (its field size limit) twice over.
     """
 
     def __init__(self, stream):
         self._stream = stream
         self.unreadable: deque[int] = deque()
-        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=3)
+        self.recent: deque[tuple[int, list[str], int]] = deque()
+        self._kept_bytes = 0
 
     def __iter__(self) -> Iterator[str]:
         return chain.from_iterable(self._blocks())
@@ -311,7 +313,7 @@ class _Lines:
             if block:
                 data = pending + block
                 cut = data.rfind(b"\n") + 1
-                if cut == 0 and len(data) < 8 * _CHUNK_BYTES:
+                if cut == 0 and len(data) < _LONGEST_LINE:
                     pending = data
                     continue
                 cut = cut or len(data)
@@ -323,7 +325,7 @@ class _Lines:
             lines = self._decoded(data, seen)
             if seen == 0 and lines:
                 lines[0] = lines[0].removeprefix("\ufeff").removeprefix("ï»¿")
-            self.recent.append((seen + 1, lines))
+            self._keep(seen + 1, lines, len(data))
             seen += len(lines)
             yield lines
 
@@ -332,7 +334,7 @@ class _Lines:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return self._decoded_per_line(data, seen)
-        if any(mark in data for mark in _OTHER_LINE_BREAKS):
+        if any(mark in text for mark in _OTHER_LINE_BREAKS):
             return list(io.StringIO(text, newline=""))
         return text.splitlines(keepends=True)
 
@@ -349,10 +351,17 @@ class _Lines:
                     self.unreadable.append(number)
         return lines
 
+    def _keep(self, first: int, lines: list[str], size: int) -> None:
+        self.recent.append((first, lines, size))
+        self._kept_bytes += size
+        limit = 2 * csv.field_size_limit() + 2 * _CHUNK_BYTES
+        while self._kept_bytes - self.recent[0][2] > limit:
+            self._kept_bytes -= self.recent.popleft()[2]
+
     def between(self, first: int, last: int) -> list[str]:
         """Physical lines ``first``..``last`` (1-based), from the blocks still kept."""
         lines = []
-        for start, block in self.recent:
+        for start, block, _size in self.recent:
             lo, hi = max(first, start), min(last, start + len(block) - 1)
             lines += block[lo - start : hi - start + 1]
         return lines
@@ -461,12 +470,8 @@ def _open_xlsx(path: Path, require_municipality_code: bool) -> SsiFile:
 
     damaged = _("The XLSX file is damaged or incomplete. Save it again from Excel and resend it.")
     try:
-        with zipfile.ZipFile(path) as archive:
-            # Reads every member once and checks its CRC: a truncated or corrupt workbook is
-            # rejected here, before any row, rather than halfway through the import.
-            if archive.testzip() is not None:
-                raise FileRejected(damaged)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError):
+        _check_archive(path)
+    except Exception:
         raise FileRejected(damaged) from None
     stream = path.open("rb")
     try:
@@ -501,6 +506,22 @@ def _open_xlsx(path: Path, require_municipality_code: bool) -> SsiFile:
     )
 
 
+def _check_archive(path: Path) -> None:
+    """Read every part of the workbook once, checking its checksum and, for XML, that it parses.
+
+    A truncated or corrupt workbook is then rejected before any row rather than halfway through
+    the import; expat reads a sheet many times faster than openpyxl does.
+    """
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            with archive.open(member) as part:
+                if member.filename.endswith((".xml", ".rels")):
+                    expat.ParserCreate().ParseFile(part)
+                else:
+                    while part.read(_CHUNK_BYTES):
+                        pass
+
+
 def _xlsx_records(
     cells: Iterator[tuple[int, tuple]], index: dict[str, int], width: int, damaged: str
 ) -> Iterator[tuple[int, list, None]]:
@@ -517,8 +538,7 @@ def _xlsx_records(
                 value = values[date_at]
                 fields[date_at] = value.date() if isinstance(value, datetime.datetime) else value
             yield number, fields, None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as error:
-        # The archive's checksums were verified when it was opened; this is a broken sheet.
+    except Exception as error:  # checked when opened: only if the file changed since
         raise FileRejected(damaged) from error
 
 
@@ -533,10 +553,14 @@ def _cell_text(value) -> str:
 
 
 def _cpr_cell(value) -> str:
-    """A CPR typed into Excel as a number lost its leading zero: 101501234 is 0101501234."""
+    """A CPR typed into Excel as a number lost its leading zero: 101501234 is 0101501234.
+
+    Only nine- and ten-digit numbers are CPR numbers that way; a shorter one stays as it is (and
+    is reported as not ten digits).
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**10:
+    if isinstance(value, int) and not isinstance(value, bool) and 10**8 <= value < 10**10:
         return f"{value:010d}"
     return _cell_text(value)
 
@@ -545,11 +569,22 @@ def _cpr_cell(value) -> str:
 
 
 def _shown(value) -> str:
-    """A value safe to repeat in a message: short, and with anything CPR-like masked."""
+    """A value safe to repeat in a message: a CPR number in it is masked, and it is kept short.
+
+    Any value with ten or more digits keeps only its first six ("010150-XXXX", "010150XXXX"),
+    however the digits are separated.
+    """
     text = str(value).strip()
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return _CPR_LIKE.sub(lambda match: match.group()[:6] + "-XXXX", text)
+    if sum(character.isdigit() for character in text) >= 10:
+        digits = 0
+        masked = []
+        for character in text:
+            if character.isdigit():
+                digits += 1
+                character = character if digits <= 6 else "X"
+            masked.append(character)
+        text = "".join(masked)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _birth_verdict(number: str, today: datetime.date) -> str:
@@ -570,9 +605,9 @@ def _birth_verdict(number: str, today: datetime.date) -> str:
     try:
         born = datetime.date(year, int(number[2:4]), int(number[0:2]))
     except ValueError:
-        return str(_("The CPR number does not contain a valid birth date."))
+        return _("The CPR number does not contain a valid birth date.")
     if born > today:
-        return str(_("The CPR number's birth date is in the future."))
+        return _("The CPR number's birth date is in the future.")
     return ""
 
 

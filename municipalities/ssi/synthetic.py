@@ -3,8 +3,8 @@
 ``write_national_file`` writes a national weekly list (one row per invited, unbooked citizen, all
 98 municipalities) with a small share of bad rows of the kinds real lists have; ``write_next_week``
 turns a list into the following week's. Both stream (memory stays flat in the number of rows) and
-are deterministic for a seed. Every CPR number comes from ``synthetic_cpr``'s rule, which is why
-none of them should be the number of a real person born on that date.
+are deterministic for a seed. Every CPR number follows ``synthetic_cpr``'s rule, which is why
+none of them should be the number a real person born on that date was given.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class _Numbers:
     """
 
     _STEP = 379  # coprime with 1000: k -> last three digits is a permutation
-    _NATIONAL = 1500  # k per birth date for a national list (a million rows use about 400)
+    _NATIONAL = 1500  # k per birth date for a national list (a million rows use about 200)
     _WEEKLY = 50  # k per birth date for one week's new citizens
     _WEEKS = 50  # weekly bands: 1500 + 50 * 50 = 4000, the k of the years with 4 century digits
 
