@@ -8,10 +8,20 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 
 from outreach.models import Municipality, NationalBody, Postcode, Region
 from outreach.roles import Role
 from tests.factories import PracticeFactory, persona
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly speaks English unless a test says otherwise; requests still get
+    Danish from the middleware. Without this, the language of one test's request leaks into the
+    next test's messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
