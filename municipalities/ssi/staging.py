@@ -3,6 +3,7 @@ on SQLite. They live in the database session and are dropped when the import end
 
 from __future__ import annotations
 
+import csv
 import io
 
 from django.db import connection
@@ -35,23 +36,20 @@ _DDL = {
 }
 TEMP_TABLES = ("ssi_listed_citizen", "ssi_listed", "ssi_staging_errors", "ssi_staging")
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    if isinstance(value, bytes):
-        return "\\\\x" + value.hex()
-    return str(value).translate(_COPY_ESCAPES)
-
 
 class Staging:
-    """Buffers rows and errors and writes them to the staging tables in chunks."""
+    """Buffers rows and errors and writes them to the staging tables in chunks.
+
+    On PostgreSQL (``copies``) the chunks go in with COPY in CSV format, written by the csv
+    module's C writer; bytea values arrive as ``\\x`` hex text. On SQLite, batched inserts.
+    """
 
     def __init__(self, chunk_size: int = 20_000):
         self.chunk_size = chunk_size
-        self.rows: list[tuple] = []
+        self.rows: list = []
         self.errors: list[tuple] = []
         self.vendor = connection.vendor
+        self.copies = self.vendor == "postgresql"
 
     def __enter__(self) -> Staging:
         drop()
@@ -81,17 +79,18 @@ class Staging:
     def _write(self, table: str, columns: tuple[str, ...], values: list[tuple]) -> None:
         if not values:
             return
+        names = ", ".join(columns)
         with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
+            if self.copies:
                 buffer = io.StringIO()
-                buffer.writelines("\t".join(_copy_value(v) for v in row) + "\n" for row in values)
+                csv.writer(buffer, lineterminator="\n").writerows(values)
                 buffer.seek(0)
-                cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+                # FORCE_NOT_NULL: an empty field is an empty string, never NULL.
+                options = f"FORMAT csv, FORCE_NOT_NULL ({names})"
+                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH ({options})", buffer)
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values
-                )
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
 
 
 def drop() -> None:
