@@ -44,7 +44,7 @@ class Staging:
     module's C writer; bytea values arrive as ``\\x`` hex text. On SQLite, batched inserts.
     """
 
-    def __init__(self, chunk_size: int = 20_000):
+    def __init__(self, chunk_size: int = 5_000):
         self.chunk_size = chunk_size
         self.rows: list = []
         self.errors: list[tuple] = []
