@@ -93,3 +93,8 @@ def ssi_list_import_enqueue(list_import: SsiListImport) -> None:
 def ssi_list_import_process(*, list_import_id: int) -> SsiListImport:
     """Run the import to the end (idempotent: a finished import is returned unchanged)."""
     return pipeline.run(SsiListImport.objects.get(pk=list_import_id))
+
+
+def ssi_list_import_give_up(*, list_import_id: int, reason: str) -> SsiListImport:
+    """Mark an import that could not be processed as rejected, with the reason."""
+    return pipeline.reject(SsiListImport.objects.get(pk=list_import_id), reason)

@@ -1,6 +1,8 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from municipalities import services
 from municipalities.ssi import inbox
@@ -16,7 +18,16 @@ from municipalities.ssi import inbox
 )
 def process_ssi_list(list_import_id: int) -> str:
     """Process one received SSI list. Takes the import's id only: never the file or a CPR."""
-    return services.ssi_list_import_process(list_import_id=list_import_id).status
+    try:
+        return services.ssi_list_import_process(list_import_id=list_import_id).status
+    except SoftTimeLimitExceeded:
+        # The final transaction was rolled back: nothing is half-written. Say so, rather than
+        # leave the import "processing" for ever.
+        services.ssi_list_import_give_up(
+            list_import_id=list_import_id,
+            reason=_("The import did not finish in time. Send the file again in smaller parts."),
+        )
+        return "rejected"
 
 
 @shared_task(name="municipalities.scan_ssi_inbox", acks_late=True)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipalities.models import ContactTask, SsiImportError, SsiListCoverage, SsiListImport
@@ -40,7 +41,21 @@ class _Scope:
 
 
 def run(list_import: SsiListImport) -> SsiListImport:
-    """Process a received import to the end. Returns it done or rejected; a finished one as is."""
+    """Process a received import to the end. Returns it done or rejected; a finished one as is.
+
+    Row reasons are stored in the product's language (Danish), whoever runs the import: the
+    same file gives the same report from a worker, the command line or a test.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(list_import)
+
+
+def reject(list_import: SsiListImport, reason: str) -> SsiListImport:
+    """Give up on an import whose processing cannot finish (nothing of it was written)."""
+    return _reject(list_import, reason)
+
+
+def _run(list_import: SsiListImport) -> SsiListImport:
     if list_import.is_finished:
         return list_import
     SsiListImport.objects.filter(pk=list_import.pk).update(

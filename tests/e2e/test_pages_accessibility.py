@@ -3,27 +3,50 @@ on a desktop and on a 320 px phone."""
 
 import pytest
 
+from municipalities import services
+from municipalities.ssi.weeks import parse_week
+from outreach.models import Municipality
 from tests.e2e.conftest import serious_violations
+from tests.factories import fake_cpr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     ("lone", ["/municipalities/101/", "/municipalities/101/dashboard/",
+              "/municipalities/101/imports/", "/municipalities/101/imports/{list}/",
               "/organisations/municipality/101/members/", "/regions/1084/"]),
     ("kasper", ["/regions/1084/", "/organisations/vaccinator/990101/members/"]),
     ("lise", ["/vaccinators/990101/route-lists/"]),
     ("signe", ["/municipalities/101/dashboard/"]),
-    ("anders", ["/reference-data/", "/organisations/national/SST/members/"]),
+    ("anders", ["/reference-data/", "/organisations/national/SST/members/",
+                "/municipalities/national/imports/"]),
     ("nobody", ["/"]),
 ]  # fmt: skip
 
 
+def koebenhavns_list(tmp_path):
+    """An imported list with a rejected row, so the report and its error table are checked."""
+    path = tmp_path / "uge10.csv"
+    path.write_text(
+        f"cpr;navn;målgruppe;invitationsdato\n{fake_cpr(1)};Karen Jensen;3;01.03.2021\n"
+        "0000;Forkert;3;01.03.2021\n",
+        encoding="utf-8",
+    )
+    list_import, _created = services.ssi_list_import_receive(
+        path=path, original_name=path.name, source="command",
+        municipality=Municipality.objects.get(code="101"), week=parse_week("2021-W10"),
+    )  # fmt: skip
+    services.ssi_list_import_process(list_import_id=list_import.pk)
+    return list_import.pk
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 def test_it_has_no_serious_accessibility_violations(
-    browser, live_server, django_user_model, width,
+    browser, live_server, django_user_model, width, tmp_path,
     kbh_lead, kbh_caseworker, hovedstaden_coordinator, noerrebro_gp, administrator,
 ):  # fmt: skip
     django_user_model.objects.create_user("nobody", password="correct-horse-battery")
+    list_pk = koebenhavns_list(tmp_path)
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     found = {}
@@ -35,7 +58,7 @@ def test_it_has_no_serious_accessibility_violations(
             page.get_by_label("Adgangskode").fill("correct-horse-battery")
             page.get_by_role("button", name="Log ind").click()
             page.wait_for_load_state()
-            for path in paths:
+            for path in (p.format(list=list_pk) for p in paths):
                 response = page.goto(f"{live_server.url}{path}")
                 found[(username, path)] = (response.status, serious_violations(page))
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, path
