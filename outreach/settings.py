@@ -96,7 +96,6 @@ TEMPLATES = [
 
 # Uploaded files waiting to be processed (SSI lists are deleted once imported).
 MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
-MEDIA_URL = "/media-not-served/"
 
 # SSI lists: the largest file accepted, and the folder the SFTP drop delivers to.
 SSI_MAX_FILE_BYTES = env.int("SSI_MAX_FILE_MB", 200, minimum=1) * 1024 * 1024
