@@ -95,6 +95,6 @@ def ssi_list_import_process(*, list_import_id: int) -> SsiListImport:
     return pipeline.run(SsiListImport.objects.get(pk=list_import_id))
 
 
-def ssi_list_import_give_up(*, list_import_id: int, reason: str) -> SsiListImport:
+def ssi_list_import_give_up(*, list_import_id: int, reason) -> SsiListImport:
     """Mark an import that could not be processed as rejected, with the reason."""
     return pipeline.reject(SsiListImport.objects.get(pk=list_import_id), reason)

@@ -1,11 +1,15 @@
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from municipalities import services
 from municipalities.ssi import inbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -28,6 +32,15 @@ def process_ssi_list(list_import_id: int) -> str:
             reason=_("The import did not finish in time. Send the file again in smaller parts."),
         )
         return "rejected"
+    except ConnectionError:
+        raise  # retried (autoretry_for): the database or broker will be back
+    except Exception:
+        logger.exception("ssi list import %s failed", list_import_id)
+        services.ssi_list_import_give_up(
+            list_import_id=list_import_id,
+            reason=_("The import failed because of an error in the system. It has been logged."),
+        )
+        raise
 
 
 @shared_task(name="municipalities.scan_ssi_inbox", acks_late=True)

@@ -29,6 +29,7 @@ from outreach.models import Citizen, Municipality
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 50_000
+APPLY_LOCK = 0x551  # the advisory lock key taken by the apply step of every SSI import
 
 
 @dataclass
@@ -50,9 +51,10 @@ def run(list_import: SsiListImport) -> SsiListImport:
         return _run(list_import)
 
 
-def reject(list_import: SsiListImport, reason: str) -> SsiListImport:
+def reject(list_import: SsiListImport, reason) -> SsiListImport:
     """Give up on an import whose processing cannot finish (nothing of it was written)."""
-    return _reject(list_import, reason)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _reject(list_import, str(reason))
 
 
 def _run(list_import: SsiListImport) -> SsiListImport:
@@ -204,6 +206,11 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
     now = timezone.now()
     week = list_import.week_start
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One import applies at a time: two lists naming the same citizen at once would both
+            # open a task, and the one-open-task constraint would fail the second. (SQLite
+            # serialises writers by itself.) Weekly lists make waiting cheap.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPLY_LOCK])
 
         def count(sql: str, params=()) -> int:
             cursor.execute(sql, params)
