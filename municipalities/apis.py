@@ -6,6 +6,7 @@ a background job. Token authentication (``Authorization: Token ...``) or a sessi
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -90,7 +91,9 @@ class SsiListCreateApi(APIView):
         )
         if not created:
             if not selectors.imports_visible_to(request.user).filter(pk=list_import.pk).exists():
-                raise PermissionDenied
+                raise Http404
+            if not list_import.is_finished:
+                services.ssi_list_import_enqueue(list_import)  # its earlier job was lost
             return Response(_status(request, list_import, duplicate=True), status.HTTP_200_OK)
         services.ssi_list_import_enqueue(list_import)
         return Response(_status(request, list_import, duplicate=False), status.HTTP_202_ACCEPTED)

@@ -16,7 +16,7 @@ from municipalities.ssi.weeks import current_week, week_label
 from outreach.models import Municipality, User
 
 
-def _checksum(path: Path) -> str:
+def checksum(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -38,14 +38,14 @@ def ssi_list_import_receive(
     The file is copied into storage until the import has processed it. Processing is separate
     (``ssi_list_import_process``), so the caller decides whether it runs now or as a job.
     """
-    checksum = _checksum(path)
-    existing = SsiListImport.objects.filter(checksum=checksum).first()
+    digest = checksum(path)
+    existing = SsiListImport.objects.filter(checksum=digest).first()
     if existing is not None:
         return existing, False
     week = week or current_week()
     list_import = SsiListImport(
         original_name=original_name[:255],
-        checksum=checksum,
+        checksum=digest,
         size=path.stat().st_size,
         week=week_label(week),
         week_start=week,
@@ -55,12 +55,12 @@ def ssi_list_import_receive(
     )
     try:
         with transaction.atomic(), open(path, "rb") as f:
-            list_import.file.save(f"{checksum}.dat", File(f), save=False)
+            list_import.file.save(f"{digest}.dat", File(f), save=False)
             list_import.save()
     except IntegrityError:
         # The same file arrived twice at once: the other arrival is the import.
         list_import.file.delete(save=False)
-        return SsiListImport.objects.get(checksum=checksum), False
+        return SsiListImport.objects.get(checksum=digest), False
     return list_import, True
 
 
@@ -84,7 +84,10 @@ def ssi_list_import_receive_upload(
 
 
 def ssi_list_import_enqueue(list_import: SsiListImport) -> None:
-    """Process the import as a background job once the current transaction has committed."""
+    """Process the import as a background job once the current transaction has committed.
+
+    Also for an import received before but never finished (its job was lost): processing is
+    idempotent, so a second job for it does no harm."""
     from municipalities import tasks  # tasks import this module: import it only when used
 
     transaction.on_commit(lambda: tasks.process_ssi_list.delay(list_import.pk))

@@ -4,19 +4,22 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
 
 from municipalities import services
 from municipalities.ssi import inbox
 
 logger = logging.getLogger(__name__)
+# The database or the broker briefly away: retried with backoff, never a rejected list.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 
 
 @shared_task(
     name="municipalities.process_ssi_list",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(ConnectionError,),
+    autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=5,
 )
@@ -32,7 +35,7 @@ def process_ssi_list(list_import_id: int) -> str:
             reason=_("The import did not finish in time. Send the file again in smaller parts."),
         )
         return "rejected"
-    except ConnectionError:
+    except TRANSIENT:
         raise  # retried (autoretry_for): the database or broker will be back
     except Exception:
         logger.exception("ssi list import %s failed", list_import_id)

@@ -104,12 +104,12 @@ def _receive_upload(request, municipality, form):
         week=form.cleaned_data["week"],
         uploaded_by=request.user,
     )
+    if not list_import.is_finished:
+        services.ssi_list_import_enqueue(list_import)  # new, or its earlier job was lost
     if not created:
         messages.info(request, _("This file was imported before; here is that import."))
         if list_import.municipality_id != (municipality.pk if municipality else None):
             return redirect(request.path)
-    else:
-        services.ssi_list_import_enqueue(list_import)
     if municipality is None:
         return redirect("municipalities:national-import-detail", pk=list_import.pk)
     return redirect("municipalities:import-detail", code=municipality.code, pk=list_import.pk)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from municipalities import services
 from municipalities.models import SsiListImport
@@ -38,7 +39,12 @@ def scan(inbox: Path | None = None, *, settle_seconds: int = SETTLE_SECONDS) -> 
     for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
         if now - path.stat().st_mtime < settle_seconds:
             continue
-        list_import = _import(path)
+        try:
+            list_import = _import(path)
+        except Exception:
+            # One broken file must not stop the scan for every file after it.
+            logger.exception("inbox file could not be imported")
+            list_import = _give_up(path)
         folder = "rejected" if list_import.status == SsiListImport.Status.REJECTED else "processed"
         (inbox / folder).mkdir(exist_ok=True)
         shutil.move(str(path), str(_free_name(inbox / folder / path.name)))
@@ -64,6 +70,14 @@ def _import(path: Path) -> SsiListImport:
     )
     # Also an import that a killed scan left unfinished: processing is idempotent.
     return services.ssi_list_import_process(list_import_id=list_import.pk)
+
+
+def _give_up(path: Path) -> SsiListImport:
+    list_import = SsiListImport.objects.get(checksum=services.checksum(path))
+    return services.ssi_list_import_give_up(
+        list_import_id=list_import.pk,
+        reason=_("The import failed because of an error in the system. It has been logged."),
+    )
 
 
 def _free_name(target: Path) -> Path:

@@ -29,6 +29,7 @@ from outreach.models import Citizen, Municipality
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 50_000
+FINISHED = (SsiListImport.Status.DONE, SsiListImport.Status.REJECTED)
 APPLY_LOCK = 0x551  # the advisory lock key taken by the apply step of every SSI import
 
 
@@ -59,8 +60,10 @@ def reject(list_import: SsiListImport, reason) -> SsiListImport:
 
 def _run(list_import: SsiListImport) -> SsiListImport:
     if list_import.is_finished:
+        _discard_file(list_import)  # a run killed between commit and clean-up left it behind
         return list_import
-    SsiListImport.objects.filter(pk=list_import.pk).update(
+    unfinished = SsiListImport.objects.filter(pk=list_import.pk).exclude(status__in=FINISHED)
+    unfinished.update(
         status=SsiListImport.Status.PROCESSING, started_at=timezone.now(), rows_processed=0
     )
     try:
@@ -76,8 +79,13 @@ def _run(list_import: SsiListImport) -> SsiListImport:
             # Found only while reading on (a workbook changed under us): still nothing written.
             return _reject(list_import, str(rejection))
         with transaction.atomic():
+            _lock_apply()
+            # Another run of the same import (a redelivery) may have finished while we read.
+            if SsiListImport.objects.select_for_update().get(pk=list_import.pk).is_finished:
+                list_import.refresh_from_db()
+                return list_import
             report = _apply(list_import, rows_read)
-            SsiListImport.objects.filter(pk=list_import.pk).update(
+            unfinished.update(
                 status=SsiListImport.Status.DONE,
                 finished_at=timezone.now(),
                 extra_columns=ssi_file.extra_columns,
@@ -90,8 +98,20 @@ def _run(list_import: SsiListImport) -> SsiListImport:
     return list_import
 
 
+def _lock_apply() -> None:
+    """One import applies at a time: two lists naming the same citizen at once would both open a
+    task, and the one-open-task constraint would fail the second. Weekly lists make waiting
+    cheap. On SQLite the first write takes the database lock for the transaction instead."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPLY_LOCK])
+        else:
+            cursor.execute(f"UPDATE {SsiListImport._meta.db_table} SET id = id WHERE 1 = 0")
+
+
 def _reject(list_import: SsiListImport, reason: str) -> SsiListImport:
-    SsiListImport.objects.filter(pk=list_import.pk).update(
+    # Never over a finished import: a late failure of a second run must not undo the first.
+    SsiListImport.objects.filter(pk=list_import.pk).exclude(status__in=FINISHED).update(
         status=SsiListImport.Status.REJECTED, rejection_reason=reason, finished_at=timezone.now()
     )
     _discard_file(list_import)
@@ -124,6 +144,7 @@ def _stage(list_import: SsiListImport, ssi_file, staging: Staging) -> int:
             staging.add_error((item.line, item.masked_cpr, item.reason))
         else:
             municipality_id, problem = _municipality_of(item, scope)
+            problem = problem or _field_problem(item)
             if problem:
                 staging.add_error((item.line, cpr.mask_number(item.cpr), problem))
             else:
@@ -133,6 +154,27 @@ def _stage(list_import: SsiListImport, ssi_file, staging: Staging) -> int:
             SsiListImport.objects.filter(pk=list_import.pk).update(rows_processed=read)
     staging.flush()
     return read
+
+
+# The longest value each citizen column holds (outreach.models.Citizen).
+_LIMITS = {"name": 200, "street": 200, "postcode": 4, "city": 100, "phone": 30}
+
+
+def _field_problem(row: Row) -> str:
+    """Why a row's value cannot be stored as it is, or "": one bad value loses one row only."""
+    for field, limit in _LIMITS.items():
+        value = getattr(row, field)
+        label = Citizen._meta.get_field(field).verbose_name
+        if "\x00" in value:
+            return _("The %(field)s contains a NUL character.") % {"field": label}
+        if len(value) > limit:
+            return _("The %(field)s is longer than %(limit)s characters.") % {
+                "field": label,
+                "limit": limit,
+            }
+    if row.postcode and not (row.postcode.isdigit() and len(row.postcode) == 4):
+        return _("The postcode must be four digits.")
+    return ""
 
 
 def _municipality_of(row: Row, scope: _Scope) -> tuple[int | None, str]:
@@ -206,11 +248,6 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
     now = timezone.now()
     week = list_import.week_start
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One import applies at a time: two lists naming the same citizen at once would both
-            # open a task, and the one-open-task constraint would fail the second. (SQLite
-            # serialises writers by itself.) Weekly lists make waiting cheap.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPLY_LOCK])
 
         def count(sql: str, params=()) -> int:
             cursor.execute(sql, params)
@@ -230,6 +267,16 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
         cursor.execute("CREATE UNIQUE INDEX ssi_listed_hash ON ssi_listed (cpr_hash)")
         _analyze(cursor, "ssi_listed")
 
+        # The municipalities with accepted rows in this list, and those for which it is at least
+        # as new as every list processed before: only a current list moves, reopens, updates
+        # known citizens or closes; an older one only adds citizens never seen.
+        covered = _covered_municipalities(cursor)
+        current = [m for m, newest in covered.items() if newest is None or week >= newest]
+        cursor.execute("CREATE TEMP TABLE ssi_current (municipality_id bigint PRIMARY KEY)")
+        if current:
+            cursor.executemany("INSERT INTO ssi_current VALUES (%s)", [(m,) for m in current])
+        is_current = "IN (SELECT municipality_id FROM ssi_current)"
+
         citizens_new = count(
             f"SELECT COUNT(*) FROM ssi_listed l WHERE NOT EXISTS "
             f"(SELECT 1 FROM {CITIZEN} c WHERE c.cpr_hash = l.cpr_hash)"
@@ -243,7 +290,8 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
             f"postcode, city, phone, target_group, invited_on, %s, %s FROM ssi_listed WHERE true "
             f"ON CONFLICT (cpr_hash) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in UPDATABLE)
-            + f", updated_at = excluded.updated_at WHERE {changed}",
+            + f", updated_at = excluded.updated_at "
+            f"WHERE ({changed}) AND excluded.municipality_id {is_current}",
             [now, now],
         )
         citizens_updated = max(cursor.rowcount - citizens_new, 0)
@@ -262,7 +310,8 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
             f"UPDATE {TASK} SET status = 'closed', close_reason = 'moved', closed_at = %s "
             f"WHERE status = 'open' AND triaged = %s AND EXISTS (SELECT 1 "
             f"FROM ssi_listed_citizen lc WHERE lc.citizen_id = {TASK}.citizen_id "
-            f"AND lc.municipality_id <> {TASK}.municipality_id)",
+            f"AND lc.municipality_id <> {TASK}.municipality_id "
+            f"AND lc.municipality_id {is_current})",
             [now, False],
         )
         tasks_moved = cursor.rowcount
@@ -283,8 +332,11 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
             f"UPDATE {TASK} SET status = 'open', close_reason = '', closed_at = NULL, "
             f"last_listed_week = %s, times_listed = times_listed + 1 "
             f"WHERE close_reason = 'booked' AND id IN (SELECT MAX(t.id) FROM {TASK} t "
-            f"JOIN ssi_listed_citizen lc ON lc.citizen_id = t.citizen_id "
-            f"AND lc.municipality_id = t.municipality_id GROUP BY t.citizen_id) "
+            f"WHERE t.citizen_id IN (SELECT citizen_id FROM ssi_listed_citizen) "
+            f"GROUP BY t.citizen_id) "
+            f"AND EXISTS (SELECT 1 FROM ssi_listed_citizen lc WHERE lc.citizen_id = "
+            f"{TASK}.citizen_id AND lc.municipality_id = {TASK}.municipality_id "
+            f"AND lc.municipality_id {is_current}) "
             f"AND NOT EXISTS (SELECT 1 FROM {TASK} o WHERE o.citizen_id = {TASK}.citizen_id "
             f"AND o.status = 'open')",
             [week],
@@ -296,15 +348,15 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
             f"first_listed_week, last_listed_week, times_listed, opened_at) "
             f"SELECT lc.citizen_id, lc.municipality_id, 'open', '', %s, %s, %s, 1, %s "
             f"FROM ssi_listed_citizen lc WHERE NOT EXISTS (SELECT 1 FROM {TASK} t "
-            f"WHERE t.citizen_id = lc.citizen_id AND t.status = 'open')",
+            f"WHERE t.citizen_id = lc.citizen_id AND t.status = 'open') "
+            f"AND (lc.municipality_id {is_current} OR NOT EXISTS (SELECT 1 FROM {TASK} t "
+            f"WHERE t.citizen_id = lc.citizen_id))",
             [False, week, week, now],
         )
         tasks_opened = cursor.rowcount
 
         # Missing from a list at least as new as any processed for its municipality: the citizen
         # booked on their own. An older list closes nothing.
-        covered = _covered_municipalities(cursor, list_import)
-        current = [m for m, newest in covered.items() if newest is None or week >= newest]
         tasks_auto_closed = 0
         if current:
             placeholders = ", ".join(["%s"] * len(current))
@@ -341,13 +393,12 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
     }
 
 
-def _covered_municipalities(cursor, list_import: SsiListImport) -> dict[int, object]:
-    """The municipalities this list covers, each with the newest week already processed."""
-    if list_import.municipality_id is not None:
-        covered = [list_import.municipality_id]
-    else:
-        cursor.execute("SELECT DISTINCT municipality_id FROM ssi_staging")
-        covered = [row[0] for row in cursor.fetchall()]
+def _covered_municipalities(cursor) -> dict[int, object]:
+    """The municipalities with at least one accepted row in this list, each with the newest week
+    already processed for it. A list whose rows were all rejected covers nothing, so a
+    misdirected or broken file never closes a municipality's tasks."""
+    cursor.execute("SELECT DISTINCT municipality_id FROM ssi_listed")
+    covered = [row[0] for row in cursor.fetchall()]
     newest: dict[int, object] = dict.fromkeys(covered)
     for municipality_id, week in (
         SsiListCoverage.objects.filter(

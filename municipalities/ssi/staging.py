@@ -34,7 +34,13 @@ _DDL = {
         "reason text NOT NULL)",
     ),
 }
-TEMP_TABLES = ("ssi_listed_citizen", "ssi_listed", "ssi_staging_errors", "ssi_staging")
+TEMP_TABLES = (
+    "ssi_current",
+    "ssi_listed_citizen",
+    "ssi_listed",
+    "ssi_staging_errors",
+    "ssi_staging",
+)
 
 
 class Staging:

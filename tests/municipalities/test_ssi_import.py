@@ -196,3 +196,66 @@ def test_it_exits_1_from_the_command_line_when_the_file_is_rejected(tmp_path, ko
     with pytest.raises(SystemExit) as exit_:
         call_command("import_ssi_list", str(path), "--municipality", "101")
     assert exit_.value.code == 1
+
+
+def test_it_closes_nothing_with_a_list_whose_rows_were_all_rejected(tmp_path, koebenhavn):
+    run_import(write(tmp_path, "w10.csv", [row(1), row(2)]), week="2021-W10", municipality="101")
+    misdirected = run_import(
+        write(tmp_path, "w11.csv", [row(3, municipality="751")]),
+        week="2021-W11",
+        municipality="101",
+    )
+    assert (misdirected.rows_accepted, misdirected.tasks_auto_closed) == (0, 0)
+    assert open_tasks() == {"Borger 1", "Borger 2"}
+
+
+def test_it_does_not_count_a_skipped_duplicate_as_covering_its_municipality(
+    tmp_path, koebenhavn, aarhus
+):
+    run_import(write(tmp_path, "aar.csv", [row(5, municipality="751")]), week="2021-W10")
+    rows = [row(1, municipality="101"), row(1, municipality="751")]
+    national = run_import(write(tmp_path, "dk.csv", rows), week="2021-W11")
+    assert national.tasks_auto_closed == 0
+    assert open_tasks("751") == {"Borger 5"}
+
+
+def test_it_moves_and_reopens_nothing_with_an_older_list(tmp_path, koebenhavn, aarhus):
+    run_import(write(tmp_path, "kbh10.csv", [row(1), row(2)]), week="2021-W10", municipality="101")
+    run_import(
+        write(tmp_path, "aar11.csv", [row(1, municipality="751", name="Nyt Navn")]),
+        week="2021-W11",
+        municipality="751",
+    )
+    run_import(write(tmp_path, "kbh11.csv", [row(3)]), week="2021-W11", municipality="101")
+    late = run_import(
+        write(tmp_path, "kbh10b.csv", [row(1), row(2), row(4)]), week="2021-W10", municipality="101"
+    )
+    assert (late.tasks_moved, late.tasks_reopened, late.tasks_auto_closed) == (0, 0, 0)
+    assert late.tasks_opened == 1  # Borger 4 was never listed before
+    assert open_tasks("751") == {"Nyt Navn"}
+    assert open_tasks("101") == {"Borger 3", "Borger 4"}
+    assert Citizen.objects.get(name="Nyt Navn").municipality.code == "751"
+
+
+def test_it_rejects_a_row_with_a_value_too_long_to_store_and_keeps_the_rest(tmp_path, koebenhavn):
+    header = "cpr;navn;målgruppe;invitationsdato;postnummer\n"
+    rows = [
+        f"{fake_cpr(1)};Karen;3;01.03.2021;2200 København N",
+        f"{fake_cpr(2)};{'x' * 201};3;01.03.2021;",
+        f"{fake_cpr(3)};Bo;3;01.03.2021;2200",
+    ]
+    result = run_import(
+        write(tmp_path, "long.csv", rows, header=header), week="2021-W10", municipality="101"
+    )
+    assert (result.rows_accepted, result.rows_rejected) == (1, 2)
+    assert open_tasks() == {"Bo"}
+
+
+def test_it_finishes_a_rerun_of_a_finished_import_without_changes(tmp_path, koebenhavn):
+    done = run_import(write(tmp_path, "w10.csv", [row(1)]), week="2021-W10")
+    stale = SsiListImport.objects.get(pk=done.pk)
+    SsiListImport.objects.filter(pk=done.pk).update(status="processing")
+    SsiListImport.objects.filter(pk=done.pk).update(status="done")
+    again = services.ssi_list_import_process(list_import_id=stale.pk)
+    assert again.status == "done"
+    assert ContactTask.objects.count() == 1

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             municipality=owner,
             week=monday,
         )
-        if created:
+        if not list_import.is_finished:  # new, or left unfinished by an earlier run
             list_import = services.ssi_list_import_process(list_import_id=list_import.pk)
         report = selectors.import_report(list_import)
         report["duplicate_of_earlier_import"] = not created
