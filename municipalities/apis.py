@@ -4,7 +4,6 @@
 a background job. Token authentication (``Authorization: Token ...``) or a session.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from municipalities import selectors, services
 from municipalities.models import SsiListImport
-from municipalities.ssi.weeks import parse_week
+from municipalities.validators import check_list_file, list_week
 from outreach import access
 from outreach.models import Municipality
 
@@ -59,20 +58,11 @@ class SsiListCreateApi(APIView):
         )
 
         def validate_file(self, upload):
-            if upload.size > settings.SSI_MAX_FILE_BYTES:
-                raise serializers.ValidationError(
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": settings.SSI_MAX_FILE_BYTES // (1024 * 1024)}
-                )
+            check_list_file(upload)
             return upload
 
         def validate_week(self, value):
-            if not value:
-                return None
-            try:
-                return parse_week(value)
-            except ValueError:
-                raise serializers.ValidationError(_("Write the week as 2021-W10.")) from None
+            return list_week(value)
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},

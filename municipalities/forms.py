@@ -1,8 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.ssi.weeks import parse_week
+from municipalities.validators import check_list_file, list_week
 
 
 class SsiListUploadForm(forms.Form):
@@ -24,20 +23,8 @@ class SsiListUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.SSI_MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.SSI_MAX_FILE_BYTES // (1024 * 1024)}
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
+        check_list_file(upload)
         return upload
 
     def clean_week(self):
-        value = self.cleaned_data["week"].strip()
-        if not value:
-            return None
-        try:
-            return parse_week(value)
-        except ValueError:
-            raise forms.ValidationError(_("Write the week as 2021-W10.")) from None
+        return list_week(self.cleaned_data["week"])

@@ -247,7 +247,4 @@ def get_from(queryset: QuerySet, **lookup) -> Model:
 def get_owned(queryset: QuerySet, *, owner: Model, owner_field: str, **lookup) -> Model:
     """An object that belongs to an organisation the caller has already obtained through this
     module (and so checked): 404 when it does not exist or belongs to another organisation."""
-    found = queryset.filter(**{owner_field: owner}, **lookup).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_from(queryset.filter(**{owner_field: owner}), **lookup)
