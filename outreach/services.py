@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_group_perms, remove_perm
 
 from outreach import access
-from outreach.models import RoleGroup, User
+from outreach.models import AccessEvent, RoleGroup, User
 from outreach.models.memberships import ORGANISATION_FIELDS
 from outreach.roles import ROLE_KINDS, ROLE_PERMISSIONS, Role
 
@@ -80,3 +80,32 @@ def membership_revoke(*, user: User, role_group: RoleGroup) -> None:
     role_group.group.user_set.remove(user)
     access.forget(user)
     logger.info("membership revoked: user=%s role_group=%s", user.pk, role_group.pk)
+
+
+def access_event_record(
+    *,
+    user: User,
+    organisation: Model,
+    action: str,
+    citizen=None,
+    purpose: str = "",
+    detail: str = "",
+    allowed: bool = True,
+):
+    """Log one look-up of citizen data, in the caller's transaction (the read it records).
+
+    The role is the one the user holds in ``organisation`` (the organisation whose right allowed
+    the look-up), taken from the memberships the request has already loaded.
+    """
+    roles = [m.role for m in access.memberships(user) if m.organisation == organisation]
+    return AccessEvent.objects.create(
+        user=user,
+        organisation_kind=organisation.kind,
+        organisation_code=organisation.code,
+        role=",".join(sorted(roles)),
+        citizen=citizen,
+        action=action,
+        purpose=purpose[:200],
+        detail=detail[:200],
+        allowed=allowed,
+    )

@@ -101,6 +101,15 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 SSI_MAX_FILE_BYTES = env.int("SSI_MAX_FILE_MB", 200, minimum=1) * 1024 * 1024
 SSI_INBOX_DIR = env.str("SSI_INBOX_DIR", str(BASE_DIR / "var" / "ssi-inbox"))
 
+# Casework: how long a claim on a task holds, when an uncontacted task is overdue, and when a
+# citizen may be recorded as unreachable (unreached attempts on at least so many different days).
+CLAIM_LEASE_MINUTES = env.int("CLAIM_LEASE_MINUTES", 30, minimum=1)
+CONTACT_DUE_DAYS = env.int("CONTACT_DUE_DAYS", 7, minimum=1)
+UNREACHABLE_AFTER_ATTEMPTS = env.int("UNREACHABLE_AFTER_ATTEMPTS", 3, minimum=1)
+UNREACHABLE_MIN_DAYS = env.int("UNREACHABLE_MIN_DAYS", 2, minimum=1)
+# The public help form: requests accepted per hour from one address.
+HELP_REQUESTS_PER_HOUR = env.int("HELP_REQUESTS_PER_HOUR", 5, minimum=1)
+
 # Databases --------------------------------------------------------------------------------------
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {

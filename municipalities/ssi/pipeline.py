@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipalities.models import ContactTask, SsiImportError, SsiListCoverage, SsiListImport
+from municipalities.models.tasks import GROUP_PRIORITY, OTHER_GROUPS
 from municipalities.ssi.reader import FileRejected, Row, RowError, open_ssi_file
 from municipalities.ssi.staging import Staging
 from outreach import cpr
@@ -220,9 +222,16 @@ TASK = ContactTask._meta.db_table
 ERROR = SsiImportError._meta.db_table
 COVERAGE = SsiListCoverage._meta.db_table
 # Columns a new list may change on a known citizen. The ciphertext is not compared (each
-# encryption differs): the same CPR has the same hash, and the hash is the key.
-UPDATABLE = ("name", "municipality_id", "street", "postcode", "city", "phone", "target_group",
+# encryption differs): the same CPR has the same hash, and the hash is the key. The phone number is
+# not among them: once known, caseworkers keep it (with its history), and a list must not undo that.
+UPDATABLE = ("name", "municipality_id", "street", "postcode", "city", "target_group",
              "invited_on")  # fmt: skip
+# The worklist priority of citizen ``c`` (see GROUP_PRIORITY), in SQL.
+_PRIORITY_SQL = (
+    "CASE c.target_group "
+    + " ".join(f"WHEN {group} THEN {rank}" for group, rank in GROUP_PRIORITY.items())
+    + f" ELSE {OTHER_GROUPS} END"
+)
 
 
 def _distinct(left: str, right: str) -> str:
@@ -343,17 +352,34 @@ def _apply(list_import: SsiListImport, rows_read: int) -> dict:
         )
         tasks_reopened = cursor.rowcount
 
+        # A task a caseworker closed (declined, not relevant, ...) stays closed: the citizen is
+        # still unbooked, so SSI lists them every week, but the decision has been made.
         cursor.execute(
             f"INSERT INTO {TASK} (citizen_id, municipality_id, status, close_reason, triaged, "
-            f"first_listed_week, last_listed_week, times_listed, opened_at) "
-            f"SELECT lc.citizen_id, lc.municipality_id, 'open', '', %s, %s, %s, 1, %s "
-            f"FROM ssi_listed_citizen lc WHERE NOT EXISTS (SELECT 1 FROM {TASK} t "
+            f"first_listed_week, last_listed_week, times_listed, opened_at, priority, "
+            f"birth_date, invited_on, due_on) "
+            f"SELECT lc.citizen_id, lc.municipality_id, 'open', '', %s, %s, %s, 1, %s, "
+            f"{_PRIORITY_SQL}, c.birth_date, c.invited_on, %s "
+            f"FROM ssi_listed_citizen lc JOIN {CITIZEN} c ON c.id = lc.citizen_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {TASK} t "
             f"WHERE t.citizen_id = lc.citizen_id AND t.status = 'open') "
+            f"AND NOT EXISTS (SELECT 1 FROM {TASK} t WHERE t.citizen_id = lc.citizen_id "
+            f"AND t.municipality_id = lc.municipality_id AND t.triaged = %s) "
             f"AND (lc.municipality_id {is_current} OR NOT EXISTS (SELECT 1 FROM {TASK} t "
             f"WHERE t.citizen_id = lc.citizen_id))",
-            [False, week, week, now],
+            [False, week, week, now, week + timedelta(days=settings.CONTACT_DUE_DAYS), True],
         )
         tasks_opened = cursor.rowcount
+
+        # The worklist's copies of the citizen's group, birth date and invitation follow the list.
+        cursor.execute(
+            f"UPDATE {TASK} SET priority = (SELECT {_PRIORITY_SQL} FROM {CITIZEN} c "
+            f"WHERE c.id = {TASK}.citizen_id), invited_on = (SELECT c.invited_on FROM "
+            f"{CITIZEN} c WHERE c.id = {TASK}.citizen_id) WHERE status = 'open' "
+            f"AND citizen_id IN (SELECT citizen_id FROM ssi_listed_citizen) AND EXISTS "
+            f"(SELECT 1 FROM {CITIZEN} c WHERE c.id = {TASK}.citizen_id AND "
+            f"(c.invited_on <> {TASK}.invited_on OR {_PRIORITY_SQL} <> {TASK}.priority))"
+        )
 
         # Missing from a list at least as new as any processed for its municipality: the citizen
         # booked on their own. An older list closes nothing.

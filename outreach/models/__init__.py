@@ -1,3 +1,4 @@
+from outreach.models.audit import AccessEvent
 from outreach.models.citizens import Citizen
 from outreach.models.memberships import RoleGroup
 from outreach.models.organisations import (
@@ -18,6 +19,7 @@ from outreach.models.reference import Postcode, TargetGroup
 from outreach.models.users import User
 
 __all__ = [
+    "AccessEvent",
     "Citizen",
     "Municipality",
     "MunicipalityGroupObjectPermission",

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,19 @@ class Citizen(models.Model):
         db_column="target_group",
     )
     invited_on = models.DateField(_("invited on"))
+    guardian_name = models.CharField(
+        _("legal guardian"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("A guardian appointed under the Guardianship Act."),
+    )
+    guardian_phone = models.CharField(
+        _("guardian's phone"), max_length=30, blank=True, db_default=""
+    )
+    guardian_relation = models.CharField(
+        _("guardian's relation to the citizen"), max_length=100, blank=True, db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,5 +64,18 @@ class Citizen(models.Model):
         return f"{self.name} ({self.masked_cpr})"
 
     @property
+    def has_guardian(self) -> bool:
+        return bool(self.guardian_name)
+
+    @property
+    def age(self) -> int:
+        return age_on(self.birth_date, date.today())
+
+    @property
     def masked_cpr(self) -> str:
         return cpr.mask(self.birth_date)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years between ``birth_date`` and ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -1,10 +1,10 @@
-"""Reads of the municipalities app, with their joins applied."""
+"""Reads of SSI list imports."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
-from municipalities.models import ContactTask, SsiListImport
+from municipalities.models import SsiListImport
 from outreach import access
 
 REPORT_COUNTS = (
@@ -55,24 +55,3 @@ def imports_visible_to(user) -> QuerySet[SsiListImport]:
 
 def national_imports() -> QuerySet[SsiListImport]:
     return SsiListImport.objects.filter(municipality__isnull=True).order_by("-created_at")
-
-
-# Target groups 2 and 3 first, then 7, 5, 8, 9 (the order the outreach scheme reaches them).
-GROUP_PRIORITY = {2: 0, 3: 1, 7: 2, 5: 3, 8: 4, 9: 5}
-
-
-def open_tasks(municipality) -> QuerySet[ContactTask]:
-    """The municipality's open contact tasks by priority: target group, then the oldest first."""
-    priority = Case(
-        *(
-            When(citizen__target_group=group, then=Value(rank))
-            for group, rank in GROUP_PRIORITY.items()
-        ),
-        default=Value(len(GROUP_PRIORITY)),
-    )
-    return (
-        ContactTask.objects.filter(municipality=municipality, status=ContactTask.Status.OPEN)
-        .select_related("citizen")
-        .annotate(priority=priority)
-        .order_by("priority", "citizen__birth_date", "first_listed_week", "pk")
-    )

@@ -1,4 +1,4 @@
-"""Writes of the municipalities app. Each service is one transaction (or says why not)."""
+"""Receiving and processing SSI lists."""
 
 from __future__ import annotations
 

@@ -11,35 +11,6 @@ from municipalities import exports, selectors, services
 from municipalities.forms import SsiListUploadForm
 from municipalities.models import SsiListImport
 from outreach import access
-from outreach import selectors as kernel_selectors
-
-WORKLIST_PAGE = 50
-
-
-@login_required
-def worklist(request, code: str):
-    municipality = access.get_municipality_for_user(request.user, code, "work_cases")
-    tasks = selectors.open_tasks(municipality)
-    return render(
-        request,
-        "municipalities/worklist.html",
-        {
-            "municipality": municipality,
-            "tasks": tasks[:WORKLIST_PAGE],
-            "open_count": tasks.count(),
-            "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
-        },
-    )
-
-
-@login_required
-def dashboard(request, code: str):
-    municipality = access.get_municipality_for_user(request.user, code, "view_municipal_dashboard")
-    return render(
-        request,
-        "municipalities/dashboard.html",
-        {"municipality": municipality, "members": kernel_selectors.members_of(municipality)},
-    )
 
 
 def _import_pages(*, national: bool, municipality=None) -> dict:

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,62 +120,3 @@ class SsiImportError(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
-
-
-class ContactTask(models.Model):
-    """The municipality's task of contacting one citizen from SSI's list.
-
-    At most one task per citizen is open at a time (a database constraint). A task opens when a
-    citizen is first listed, is marked still unbooked on each later list, and closes as "booked on
-    their own" when a newer list of its municipality no longer has the citizen (reopening if they
-    come back), or as "moved" when another municipality lists them, until a caseworker has triaged
-    it: a triaged task is the caseworker's to close.
-    """
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-
-    class CloseReason(models.TextChoices):
-        NONE = "", _("Not closed")
-        BOOKED = "booked", _("Booked on their own")
-        MOVED = "moved", _("Moved to another municipality")
-
-    citizen = models.ForeignKey(
-        "outreach.Citizen", on_delete=models.PROTECT, related_name="contact_tasks"
-    )
-    municipality = models.ForeignKey(
-        "outreach.Municipality", on_delete=models.PROTECT, related_name="contact_tasks"
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
-    close_reason = models.CharField(
-        _("closed because"), max_length=10, choices=CloseReason, blank=True, default=""
-    )
-    triaged = models.BooleanField(
-        _("triaged"),
-        default=False,
-        help_text=_("A caseworker has decided the citizen's pathway; lists no longer close it."),
-    )
-    first_listed_week = models.DateField(_("first listed (week)"))
-    last_listed_week = models.DateField(_("last listed (week)"))
-    times_listed = models.PositiveIntegerField(_("times listed"), default=1)
-    opened_at = models.DateTimeField(_("opened"))
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("contact task")
-        verbose_name_plural = _("contact tasks")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["citizen"], condition=Q(status="open"), name="one_open_task_per_citizen"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="open", close_reason="", closed_at__isnull=True)
-                | Q(status="closed", closed_at__isnull=False),
-                name="contact_task_closed_consistently",
-            ),
-        ]
-        indexes = [models.Index(fields=["municipality", "status"])]
-
-    def __str__(self) -> str:
-        return f"{self.citizen} ({self.get_status_display()})"
