@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import ContactAttempt, ContactTask, Visitation
+from municipalities.selectors.worklist import WorklistFilter
 from municipalities.validators import check_list_file, list_week
+from outreach import cpr
+from outreach.models import Citizen
 
 
 class SsiListUploadForm(forms.Form):
@@ -28,3 +32,208 @@ class SsiListUploadForm(forms.Form):
 
     def clean_week(self):
         return list_week(self.cleaned_data["week"])
+
+
+class CprField(forms.CharField):
+    """A CPR number typed by a person: validated, returned as ten digits, never echoed back."""
+
+    widget = forms.TextInput(
+        attrs={"class": "form-input input-width-s", "autocomplete": "off", "inputmode": "numeric"}
+    )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return cpr.validate(value)
+        except cpr.InvalidCpr as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class WorklistFilterForm(forms.Form):
+    """The worklist's filters, read from the query string (no personal data: the name search is
+    a few letters, the CPR search is a separate POST form)."""
+
+    STAGES = [
+        ("todo", _("To do")),
+        *[(value, label) for value, label in ContactTask.Stage.choices if value != "closed"],
+        ("open", _("All open")),
+        ("closed", _("Closed")),
+    ]
+    stage = forms.ChoiceField(label=_("Status"), choices=STAGES, required=False)
+    target_group = forms.TypedChoiceField(
+        label=_("Target group"), coerce=int, empty_value=None, required=False
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[
+            ("", _("All ages")),
+            ("under-65", _("Under 65")),
+            ("65-74", _("65-74")),
+            ("75-84", _("75-84")),
+            ("85-plus", _("85 and over")),
+        ],
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    call_later = forms.ChoiceField(
+        label=_("Call later"),
+        required=False,
+        choices=[
+            ("", _("Hide those not due yet")),
+            ("due", _("Only call-backs now due")),
+            ("waiting", _("Only call-backs not due yet")),
+        ],
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, strip=True)
+
+    def __init__(self, *args, colleagues=(), target_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *[(str(user.pk), user.get_full_name() or user.username) for user in colleagues],
+        ]
+        self.fields["target_group"].choices = [("", _("All groups"))] + [
+            (group, _("Group %(number)s") % {"number": group}) for group in target_groups
+        ]
+        for name, field in self.fields.items():
+            css = "form-checkbox" if name == "overdue" else "form-select"
+            if name == "name":
+                css = "form-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def filter(self) -> WorklistFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return WorklistFilter(
+            stage=data.get("stage") or "todo",
+            target_group=data.get("target_group"),
+            age_band=data.get("age_band") or "",
+            overdue=bool(data.get("overdue")),
+            assignee=data.get("assignee") or "",
+            call_later=data.get("call_later") or "",
+            name=data.get("name") or "",
+        )
+
+
+class CprSearchForm(forms.Form):
+    cpr = CprField(label=_("CPR number"), help_text=_("10 digits, with or without a hyphen."))
+
+
+class CallLaterForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Call again at"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-input input-width-m"},
+            format="%Y-%m-%dT%H:%M",
+        ),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(user.pk): user for user in colleagues}
+        self.fields["assignee"].choices = [("", _("Nobody (the shared list)"))] + [
+            (pk, user.get_full_name() or user.username) for pk, user in self.colleagues.items()
+        ]
+        self.fields["assignee"].widget.attrs["class"] = "form-select"
+
+    def clean_assignee(self):
+        return self.colleagues.get(self.cleaned_data["assignee"])
+
+
+class AttemptForm(forms.ModelForm):
+    class Meta:
+        model = ContactAttempt
+        fields = ["channel", "reached", "answered_by", "note", "made_at"]
+        widgets = {
+            "channel": forms.Select(attrs={"class": "form-select"}),
+            "answered_by": forms.Select(attrs={"class": "form-select"}),
+            "note": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+            "made_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local", "class": "form-input input-width-m"},
+                format="%Y-%m-%dT%H:%M",
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reached"] = forms.TypedChoiceField(
+            label=_("Did you reach anyone?"),
+            choices=[("0", _("No")), ("1", _("Yes"))],
+            coerce=lambda value: value == "1",
+            widget=forms.RadioSelect,
+        )
+        self.fields["made_at"].required = False
+        self.fields["made_at"].help_text = _("Leave empty for now.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reached") and not data.get("answered_by"):
+            self.add_error("answered_by", _("Say who answered."))
+        return data
+
+
+class ContactDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Citizen
+        fields = ["phone", "guardian_name", "guardian_phone", "guardian_relation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-input"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+
+
+class VisitationForm(forms.ModelForm):
+    class Meta:
+        model = Visitation
+        fields = [
+            "wants_vaccination",
+            "mobility",
+            "decision",
+            "justification",
+            "booking_site",
+            "booking_at",
+            "not_relevant_reason",
+            "guardian_informed_at",
+            "guardian_informed_how",
+            "guardian_informed_by",
+            "note",
+        ]
+        widgets = {
+            "booking_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local", "class": "form-input input-width-m"},
+                format="%Y-%m-%dT%H:%M",
+            ),
+            "guardian_informed_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local", "class": "form-input input-width-m"},
+                format="%Y-%m-%dT%H:%M",
+            ),
+            "justification": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+            "note": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wants_vaccination"] = forms.TypedChoiceField(
+            label=_("Does the citizen want to be vaccinated?"),
+            choices=[("", _("Not asked yet")), ("1", _("Yes")), ("0", _("No"))],
+            coerce=lambda value: value == "1",
+            empty_value=None,
+            required=False,
+        )
+        self.fields["mobility"].choices = [("", _("Not assessed")), *Visitation.Mobility.choices]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-input")

@@ -196,7 +196,18 @@ def get_organisation_for_user(user, kind: str, code: str, permission: str | None
     visible = _VISIBLE.get(kind)
     if visible is None:
         raise Http404
-    organisation = visible(user).filter(code=code).first()
+    # A member sees their own organisation, already loaded with the memberships: no query.
+    organisation = (
+        next(
+            (
+                m.organisation
+                for m in memberships(user)
+                if m.kind == kind and m.organisation.code == code
+            ),
+            None,
+        )
+        or visible(user).filter(code=code).first()
+    )
     if organisation is None:
         raise Http404
     if permission is not None:

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import cpr
@@ -69,7 +70,7 @@ class Citizen(models.Model):
 
     @property
     def age(self) -> int:
-        return age_on(self.birth_date, date.today())
+        return age_on(self.birth_date, timezone.localdate())
 
     @property
     def masked_cpr(self) -> str:

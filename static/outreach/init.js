@@ -6,3 +6,15 @@
 if (window.DKFDS) {
   window.DKFDS.init();
 }
+
+// A form that fails validation answers 422 with the form and its errors: swap it in like a 200,
+// so the messages appear in place. Other errors keep htmx's default (no swap).
+if (window.htmx) {
+  window.htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true },
+    { code: "409", swap: true },
+    { code: "[45]..", swap: false, error: true },
+  ];
+}

@@ -18,6 +18,17 @@ PROTECTED = {
     "outreach:reference-data": {},
     "outreach:organisation-members": {"kind": "municipality", "code": "101"},
     "municipalities:municipality-worklist": {"code": "101"},
+    "municipalities:worklist-cpr-search": {"code": "101"},
+    "municipalities:case-detail": {"code": "101", "pk": 1},
+    "municipalities:case-claim": {"code": "101", "pk": 1},
+    "municipalities:case-release": {"code": "101", "pk": 1},
+    "municipalities:case-assign": {"code": "101", "pk": 1},
+    "municipalities:case-call-later": {"code": "101", "pk": 1},
+    "municipalities:case-attempt": {"code": "101", "pk": 1},
+    "municipalities:case-visitation": {"code": "101", "pk": 1},
+    "municipalities:case-reopen": {"code": "101", "pk": 1},
+    "municipalities:case-contact-details": {"code": "101", "pk": 1},
+    "municipalities:case-cpr-reveal": {"code": "101", "pk": 1},
     "municipalities:municipality-dashboard": {"code": "101"},
     "municipalities:import-list": {"code": "101"},
     "municipalities:national-import-list": {},
@@ -40,8 +51,21 @@ API = {
     "api-docs": {},
 }
 
-POST_ONLY = {"logout", "outreach:membership-switch"}
+POST_ONLY = {
+    "logout",
+    "outreach:membership-switch",
+    "municipalities:worklist-cpr-search",
+    "municipalities:case-claim",
+    "municipalities:case-release",
+    "municipalities:case-assign",
+    "municipalities:case-call-later",
+    "municipalities:case-attempt",
+    "municipalities:case-reopen",
+    "municipalities:case-contact-details",
+    "municipalities:case-cpr-reveal",
+}
 GET_ONLY = {
+    "municipalities:municipality-dashboard",
     "municipalities:import-status",
     "municipalities:import-errors",
     "municipalities:national-import-status",
