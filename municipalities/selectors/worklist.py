@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, QuerySet, Subquery
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models import BooleanField, Expression, F, QuerySet
 from django.utils import timezone
 
 from municipalities.models import ContactTask
@@ -93,15 +92,39 @@ def filtered_tasks(municipality, wanted: WorklistFilter, *, user, now: datetime 
     return tasks.order_by(*ORDER)
 
 
+class RowAfter(Expression):
+    """``(col1, col2, ...) > (SELECT col1, col2, ... FROM <anchor>)``: the rows after the anchor
+    row in the order of ``columns``, as one row-value comparison (PostgreSQL and SQLite)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, columns, anchor: QuerySet):
+        super().__init__()
+        self.columns = [F(name) for name in columns]
+        self.anchor = anchor.values(*columns)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, **kw):
+        resolved = self.copy()
+        resolved.columns = [
+            column.resolve_expression(query, allow_joins, reuse, summarize)
+            for column in self.columns
+        ]
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sqls, params = [], []
+        for column in self.columns:
+            sql, column_params = compiler.compile(column)
+            sqls.append(sql)
+            params.extend(column_params)
+        anchor_sql, anchor_params = self.anchor.query.get_compiler(connection=connection).as_sql()
+        return f"({', '.join(sqls)}) > ({anchor_sql})", [*params, *anchor_params]
+
+
 def after(tasks: QuerySet[ContactTask], task_id: int) -> QuerySet[ContactTask]:
     """The tasks that come after task ``task_id`` in priority order (the next page)."""
-    anchor = ContactTask.objects.filter(pk=task_id)
-    return tasks.filter(
-        TupleGreaterThan(
-            Tuple(*(F(name) for name in ORDER)),
-            Tuple(*(Subquery(anchor.values(name)[:1]) for name in ORDER)),
-        )
-    )
+    return tasks.filter(RowAfter(ORDER, ContactTask.objects.filter(pk=task_id)))
 
 
 def worklist_page(tasks: QuerySet[ContactTask], *, after_id: int | None = None):
