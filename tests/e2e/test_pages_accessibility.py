@@ -4,6 +4,7 @@ on a desktop and on a 320 px phone."""
 import pytest
 
 from municipalities import services
+from municipalities.models import ContactTask
 from municipalities.ssi.weeks import parse_week
 from outreach.models import Municipality
 from tests.e2e.conftest import serious_violations
@@ -17,7 +18,8 @@ PAGES = [
               "/organisations/municipality/101/members/", "/regions/1084/"]),
     ("kasper", ["/regions/1084/", "/organisations/vaccinator/990101/members/"]),
     ("lise", ["/vaccinators/990101/route-lists/"]),
-    ("signe", ["/municipalities/101/dashboard/"]),
+    ("signe", ["/municipalities/101/dashboard/", "/municipalities/101/?stage=open",
+               "/municipalities/101/cases/{case}/"]),
     ("anders", ["/reference-data/", "/organisations/national/SST/members/",
                 "/municipalities/national/imports/"]),
     ("nobody", ["/"]),
@@ -47,6 +49,7 @@ def test_it_has_no_serious_accessibility_violations(
 ):  # fmt: skip
     django_user_model.objects.create_user("nobody", password="correct-horse-battery")
     list_pk = koebenhavns_list(tmp_path)
+    case_pk = ContactTask.objects.get(municipality__code="101").pk
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     found = {}
@@ -58,7 +61,7 @@ def test_it_has_no_serious_accessibility_violations(
             page.get_by_label("Adgangskode").fill("correct-horse-battery")
             page.get_by_role("button", name="Log ind").click()
             page.wait_for_load_state()
-            for path in (p.format(list=list_pk) for p in paths):
+            for path in (p.format(list=list_pk, case=case_pk) for p in paths):
                 response = page.goto(f"{live_server.url}{path}")
                 found[(username, path)] = (response.status, serious_violations(page))
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, path
