@@ -1,6 +1,6 @@
 from django.urls import path
 
-from municipalities.views import cases, imports, worklist
+from municipalities.views import cases, dashboard, imports, worklist
 
 app_name = "municipalities"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
     path("<str:code>/cases/<int:pk>/cpr/", cases.case_cpr_reveal, name="case-cpr-reveal"),
     # Transport, help requests and the public page's text.
     # The lead's dashboard.
+    path("<str:code>/dashboard/", dashboard.dashboard, name="municipality-dashboard"),
     # SSI lists.
     path("<str:code>/imports/", imports.import_list, name="import-list"),
     path("<str:code>/imports/<int:pk>/", imports.import_detail, name="import-detail"),
