@@ -2,9 +2,20 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from municipalities.models import ContactTask, SsiListImport
-from outreach.demo import DEMO_PASSWORD
+from municipalities.models import (
+    ContactAttempt,
+    ContactDetailsChange,
+    ContactInfo,
+    ContactTask,
+    HelpRequest,
+    Referral,
+    SsiListImport,
+    TransportBooking,
+    Visitation,
+)
+from outreach.demo import DEMO_PASSWORD, MUNICIPALITIES
 from outreach.models import RoleGroup, User, VaccinatorOrganisation
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +62,69 @@ def test_it_refuses_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="only in demo mode"):
         call_command("load_demo")
+
+
+CASEWORK_MODELS = (
+    ContactAttempt, Visitation, Referral, TransportBooking, ContactDetailsChange, ContactInfo,
+    HelpRequest,
+)  # fmt: skip
+TASK_COLUMNS = (
+    "pk", "status", "stage", "attempts", "referral_status", "triaged", "assigned_to",
+    "claimed_by", "claim_expires_at", "call_later_at", "closed_at",
+)  # fmt: skip
+
+
+def casework_snapshot() -> tuple:
+    """Everything the demo's casework writes, to compare one load with the next."""
+    return (
+        list(ContactTask.objects.order_by("pk").values_list(*TASK_COLUMNS)),
+        [model.objects.count() for model in CASEWORK_MODELS],
+        list(ContactInfo.objects.values_list("pk", "updated_at")),
+    )
+
+
+def test_it_works_a_share_of_each_municipalitys_tasks_into_every_state():
+    call_command("load_demo")
+    now, today = timezone.now(), timezone.localdate()
+    for code, slug in MUNICIPALITIES.items():
+        tasks = ContactTask.objects.filter(municipality__code=code)
+        assert set(tasks.values_list("stage", flat=True)) == set(ContactTask.Stage.values), code
+        caseworker = User.objects.get(username=f"{slug}.caseworker")
+        assert tasks.filter(claimed_by=caseworker, claim_expires_at__gt=now).exists()
+        assert tasks.filter(assigned_to=caseworker, status="open").exists()
+        assert tasks.filter(call_later_at__lte=now).exists()
+        assert tasks.filter(call_later_at__gt=now).exists()
+        assert tasks.filter(status="open", stage__in=ContactTask.TO_DO, due_on__lt=today).exists()
+        # Not reached on several days.
+        assert any(
+            len({timezone.localdate(a.made_at) for a in task.contact_attempts.all()}) >= 2
+            for task in tasks.filter(stage="contacting").prefetch_related("contact_attempts")
+        )
+        decisions = Visitation.objects.filter(task__municipality__code=code)
+        assert set(decisions.values_list("decision", flat=True)) == set(Visitation.Decision.values)
+        assert (
+            decisions.filter(
+                decision="home", mobility="bedridden", guardian_informed_at__isnull=False
+            )
+            .exclude(citizen__guardian_name="")
+            .exists()
+        )
+        referrals = Referral.objects.filter(municipality__code=code)
+        assert set(referrals.values_list("status", flat=True)) == {
+            "requested", "accepted", "scheduled", "done", "returned",
+        }  # fmt: skip
+        assert referrals.get(status="returned").comment
+        rides = TransportBooking.objects.filter(municipality__code=code)
+        assert rides.filter(pathway="site", status="booked").exists()
+        assert rides.filter(pathway="popup", task__referral_status="requested").exists()
+        assert ContactInfo.objects.get(municipality__code=code).text
+        help_requests = HelpRequest.objects.filter(municipality__code=code)
+        assert help_requests.filter(task__isnull=False).count() == 1
+        assert help_requests.filter(citizen__isnull=True).count() == 1
+
+
+def test_it_leaves_the_casework_alone_on_a_second_load():
+    call_command("load_demo")
+    first = casework_snapshot()
+    call_command("load_demo")
+    assert casework_snapshot() == first
