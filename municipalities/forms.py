@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import ContactAttempt, ContactTask, Visitation
+from municipalities.selectors import dashboard as dashboard_selectors
 from municipalities.selectors.worklist import WorklistFilter
+from municipalities.ssi.weeks import parse_week, week_label
 from municipalities.validators import check_list_file, list_week
 from outreach import cpr
 from outreach.models import Citizen
@@ -237,3 +239,44 @@ class VisitationForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-input")
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, from the query string: a range of listing weeks and a group."""
+
+    week_from = forms.ChoiceField(label=_("From week"), required=False)
+    week_to = forms.ChoiceField(label=_("To week"), required=False)
+    target_group = forms.TypedChoiceField(
+        label=_("Target group"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, weeks=(), target_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(week_label(week), week_label(week)) for week in sorted(weeks)]
+        self.fields["week_from"].choices = [("", _("Earliest")), *choices]
+        self.fields["week_to"].choices = [("", _("Latest")), *choices]
+        self.fields["target_group"].choices = [
+            ("", _("All groups")),
+            *[(group.number, f"{group.number}: {group.name}") for group in target_groups],
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("week_from"), data.get("week_to")
+        if first and last and first > last:
+            self.add_error("week_to", _("Choose a week on or after the first week."))
+        return data
+
+    def filter(self, weeks) -> dashboard_selectors.DashboardFilter:
+        """What to show: the chosen weeks, or the last weeks that have data when none is chosen."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if not (data.get("week_from") or data.get("week_to")):
+            first, last = dashboard_selectors.default_week_range(weeks)
+        else:
+            first = parse_week(data["week_from"]) if data.get("week_from") else None
+            last = parse_week(data["week_to"]) if data.get("week_to") else None
+        return dashboard_selectors.DashboardFilter(
+            week_from=first, week_to=last, target_group=data.get("target_group")
+        )

@@ -3,64 +3,22 @@ who is carrying what."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from municipalities.charts import bar_chart
+from municipalities.forms import DashboardFilterForm
 from municipalities.selectors import dashboard as dashboard_selectors
-from municipalities.ssi.weeks import parse_week, week_label
+from municipalities.ssi.weeks import week_label
 from outreach import access
 from outreach import selectors as kernel_selectors
 from outreach.models import AccessEvent, TargetGroup
 from outreach.roles import Role
 from outreach.services import access_event_record
-
-
-class DashboardFilterForm(forms.Form):
-    """The dashboard's filters, from the query string: a range of listing weeks and a group."""
-
-    week_from = forms.ChoiceField(label=gettext_lazy("From week"), required=False)
-    week_to = forms.ChoiceField(label=gettext_lazy("To week"), required=False)
-    target_group = forms.TypedChoiceField(
-        label=gettext_lazy("Target group"), coerce=int, empty_value=None, required=False
-    )
-
-    def __init__(self, *args, weeks=(), target_groups=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(week_label(week), week_label(week)) for week in sorted(weeks)]
-        self.fields["week_from"].choices = [("", _("Earliest")), *choices]
-        self.fields["week_to"].choices = [("", _("Latest")), *choices]
-        self.fields["target_group"].choices = [
-            ("", _("All groups")),
-            *[(group.number, f"{group.number}: {group.name}") for group in target_groups],
-        ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-    def clean(self):
-        data = super().clean()
-        first, last = data.get("week_from"), data.get("week_to")
-        if first and last and first > last:
-            self.add_error("week_to", _("Choose a week on or after the first week."))
-        return data
-
-    def filter(self, weeks) -> dashboard_selectors.DashboardFilter:
-        """What to show: the chosen weeks, or the last weeks that have data when none is chosen."""
-        data = self.cleaned_data if self.is_valid() else {}
-        if not (data.get("week_from") or data.get("week_to")):
-            first, last = dashboard_selectors.default_week_range(weeks)
-        else:
-            first = parse_week(data["week_from"]) if data.get("week_from") else None
-            last = parse_week(data["week_to"]) if data.get("week_to") else None
-        return dashboard_selectors.DashboardFilter(
-            week_from=first, week_to=last, target_group=data.get("target_group")
-        )
 
 
 @require_GET
