@@ -1,6 +1,6 @@
 from django.urls import path
 
-from municipalities.views import cases, dashboard, imports, worklist
+from municipalities.views import cases, dashboard, help, imports, transport, worklist
 
 app_name = "municipalities"
 urlpatterns = [
@@ -31,6 +31,14 @@ urlpatterns = [
     ),
     path("<str:code>/cases/<int:pk>/cpr/", cases.case_cpr_reveal, name="case-cpr-reveal"),
     # Transport, help requests and the public page's text.
+    path("<str:code>/transport/", transport.transport_list, name="transport-list"),
+    path("<str:code>/transport/export.csv", transport.transport_export, name="transport-export"),
+    path("<str:code>/transport/<int:pk>/", transport.transport_update, name="transport-update"),
+    path("<str:code>/help-requests/", help.help_request_list, name="help-request-list"),
+    path(
+        "<str:code>/help-requests/<int:pk>/", help.help_request_handle, name="help-request-handle"
+    ),
+    path("<str:code>/help-page/", help.contact_info_edit, name="contact-info-edit"),
     # The lead's dashboard.
     path("<str:code>/dashboard/", dashboard.dashboard, name="municipality-dashboard"),
     # SSI lists.

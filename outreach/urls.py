@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include(app_patterns)),
     path("municipalities/", include("municipalities.urls")),
+    path("help/", include("municipalities.public_urls")),
     path("regions/", include("regions.urls")),
     path("vaccinators/", include("vaccinators.urls")),
     path("api/v1/", include("municipalities.api_urls")),

@@ -22,6 +22,9 @@ PAGES = [
                "/municipalities/101/cases/{case}/"]),
     ("anders", ["/reference-data/", "/organisations/national/SST/members/",
                 "/municipalities/national/imports/"]),
+    ("lone", ["/municipalities/101/transport/", "/municipalities/101/help-requests/",
+              "/municipalities/101/help-page/"]),
+    ("nobody", ["/help/101/", "/help/101/thanks/"]),
     ("nobody", ["/"]),
 ]  # fmt: skip
 

@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz", "set-language"}
+PUBLIC = {"login", "healthz", "set-language", "help:help-page", "help:help-thanks"}
+PUBLIC_KWARGS = {"help:help-page": {"code": "101"}, "help:help-thanks": {"code": "101"}}
 
 PROTECTED = {
     "start": {},
@@ -38,6 +39,12 @@ PROTECTED = {
     "municipalities:import-detail": {"code": "101", "pk": 1},
     "municipalities:import-status": {"code": "101", "pk": 1},
     "municipalities:import-errors": {"code": "101", "pk": 1},
+    "municipalities:transport-list": {"code": "101"},
+    "municipalities:transport-update": {"code": "101", "pk": 1},
+    "municipalities:transport-export": {"code": "101"},
+    "municipalities:help-request-list": {"code": "101"},
+    "municipalities:help-request-handle": {"code": "101", "pk": 1},
+    "municipalities:contact-info-edit": {"code": "101"},
     "regions:region-detail": {"code": "1084"},
     "vaccinators:routelist-list": {"code": "990101"},
 }
@@ -63,8 +70,13 @@ POST_ONLY = {
     "municipalities:case-reopen",
     "municipalities:case-contact-details",
     "municipalities:case-cpr-reveal",
+    "municipalities:transport-update",
+    "municipalities:help-request-handle",
 }
 GET_ONLY = {
+    "municipalities:transport-list",
+    "municipalities:transport-export",
+    "municipalities:help-request-list",
     "municipalities:municipality-dashboard",
     "municipalities:import-status",
     "municipalities:import-errors",
@@ -115,7 +127,7 @@ def test_it_sends_anonymous_users_from_the_admin_to_its_login(client):
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_it_lets_anonymous_users_reach_the_public_pages(client, name):
-    response = client.get(reverse(name))
+    response = client.get(reverse(name, kwargs=PUBLIC_KWARGS.get(name, {})))
     assert response.status_code in (200, 302), name
     if name != "set-language":
         assert response.status_code == 200
