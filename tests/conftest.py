@@ -138,3 +138,10 @@ def tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def in_english(client, settings):
+    """The test client reads the pages in English (the language a person can choose), for tests
+    that check English wording; the Danish default is checked by the browser tests."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -104,28 +104,28 @@ def _charts(funnel, workload) -> dict:
     return {
         "funnel": bar_chart(
             chart_id="chart-funnel",
-            title=f"{_('Citizens at each step')} {table_note}",
+            title=_("Citizens at each step") + " " + table_note,
             data=steps,
             missing=_("Not yet recorded in this system"),
         ),
         "decisions": bar_chart(
             chart_id="chart-decisions",
-            title=f"{_('Decisions in force')} {table_note}",
+            title=_("Decisions in force") + " " + table_note,
             data=[(label, count) for _value, label, count in total.decision_counts()],
         ),
         "weeks": bar_chart(
             chart_id="chart-weeks",
-            title=f"{_('Listed per week')} {table_note}",
+            title=_("Listed per week") + " " + table_note,
             data=[(week_label(row.key), row.listed) for row in funnel.by_week],
         ),
         "groups": bar_chart(
             chart_id="chart-groups",
-            title=f"{_('Listed per target group')} {table_note}",
+            title=_("Listed per target group") + " " + table_note,
             data=[(_group_label(row.key), row.listed) for row in funnel.by_group],
         ),
         "workload": bar_chart(
             chart_id="chart-workload",
-            title=f"{_('Open tasks assigned per person')} {table_note}",
+            title=_("Open tasks assigned per person") + " " + table_note,
             data=[(row.name, row.assigned) for row in workload],
         ),
     }

@@ -200,6 +200,7 @@ def test_it_reveals_the_cpr_only_on_request_and_logs_it(client, task, kbh_casewo
     assert AccessEvent.objects.filter(action="reveal_cpr", citizen_id=task.citizen_id).exists()
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_finds_a_case_by_cpr_through_a_post(client, task, kbh_caseworker):
     from tests.factories import fake_cpr
 
@@ -227,6 +228,7 @@ def test_it_records_an_attempt_in_place_with_htmx(client, task, kbh_caseworker):
     assert task.attempts == 1 and task.claimed_by == kbh_caseworker
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_refuses_a_second_caseworker_with_a_clear_message(
     client, task, kbh_caseworker, kbh_lead
 ):

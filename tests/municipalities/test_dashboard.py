@@ -201,6 +201,7 @@ def test_it_shows_each_persons_workload(kbh_week):
     }
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_shows_the_lead_the_dashboard(client, kbh_week, kbh_lead):
     client.force_login(kbh_lead)
     page = client.get(reverse("municipalities:municipality-dashboard", kwargs={"code": "101"}))
@@ -253,6 +254,7 @@ def test_it_refuses_weeks_in_the_wrong_order(client, kbh_week, kbh_lead):
     assert "week_to" in page.context["form"].errors
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_shows_an_empty_municipality_without_failing(client, kbh_lead):
     client.force_login(kbh_lead)
     page = client.get(reverse("municipalities:municipality-dashboard", kwargs={"code": "101"}))

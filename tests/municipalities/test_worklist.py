@@ -144,6 +144,7 @@ def test_it_filters_by_assignee_and_overdue(client, tmp_path, kbh_caseworker, kb
     assert names_on(client.get(WORKLIST, {"overdue": "on"})) == ["Bent Ingen"]
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_claims_from_the_row_in_place(client, tmp_path, kbh_caseworker, kbh_lead):
     import_list(tmp_path, "101", [f"{fake_cpr(1)};Anna Krav;3;01.03.2021"])
     task = ContactTask.objects.get()
