@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Expression, F, QuerySet
 from django.utils import timezone
 
 from municipalities.models import ContactTask
+from municipalities.models.tasks import group_priority
 from outreach.models import User
 from outreach.roles import Role
 
@@ -67,6 +68,10 @@ def filtered_tasks(municipality, wanted: WorklistFilter, *, user, now: datetime 
             tasks = tasks.filter(stage=wanted.stage)
     if wanted.target_group:
         tasks = tasks.filter(citizen__target_group=wanted.target_group)
+        if wanted.stage != "closed":
+            # An open task's priority is its citizen's group's (the import keeps the copy): the
+            # index then reads only that group's stretch of the list, not every task before it.
+            tasks = tasks.filter(priority=group_priority(wanted.target_group))
     if wanted.age_band in AGE_BANDS:
         youngest, oldest = AGE_BANDS[wanted.age_band]
         # Born on or before the day they turned ``youngest`` and after they would be oldest + 1.
