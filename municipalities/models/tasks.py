@@ -140,6 +140,12 @@ class ContactTask(models.Model):
                 name="contact_task_worklist",
                 condition=Q(status="open"),
             ),
+            # The dashboard's most overdue tasks: the earliest due first, without sorting them all.
+            models.Index(
+                fields=["municipality", "due_on", "priority", "birth_date", "id"],
+                name="contact_task_overdue",
+                condition=Q(status="open"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +216,8 @@ class ContactAttempt(models.Model):
                 name="contact_attempt_answerer_when_reached",
             )
         ]
+        # The dashboard's workload: the attempts of the last days.
+        indexes = [models.Index(fields=["made_at"], name="contact_attempt_made_at")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.made_at:%Y-%m-%d}"
