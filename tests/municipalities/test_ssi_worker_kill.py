@@ -256,6 +256,8 @@ def test_a_worker_killed_mid_import_and_restarted_ends_as_a_clean_run(
     assert (clean.rows_read, clean.rows_accepted + clean.rows_rejected) == (rows, rows)
     assert 0 < clean.rows_rejected < rows / 50
     assert 0.97 * (ROWS - 20_000) < clean.citizens_new <= ROWS - 20_000
-    assert 1_500 < clean.tasks_moved < 2_000 and clean.citizens_updated > 3_500
+    # About half of the changed rows change only the phone number, which a list no longer
+    # overwrites (caseworkers own it once known, ADR 0006): the address changes remain.
+    assert 1_500 < clean.tasks_moved < 2_000 and clean.citizens_updated > 1_500
     assert clean.tasks_auto_closed > 9_000 and clean.tasks_still_open > 17_000
     assert clean.tasks_opened == clean.citizens_new + clean.tasks_moved
