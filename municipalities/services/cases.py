@@ -1,7 +1,7 @@
 """Writes on a citizen's case: contact attempts, contact details, the visitation decision and its
 consequences (referral to the region, transport, closing), reopening, and the referral's life.
 
-Every write first makes sure the caseworker holds the task (``task_hold``): two caseworkers never
+Every write first makes sure the caseworker holds the task (``task_claim``): two caseworkers never
 edit one case at once. The task's worklist columns (stage, attempts, referral status) are kept
 here, in the same transaction as the rows they summarise.
 """
@@ -24,7 +24,7 @@ from municipalities.models import (
     TransportBooking,
     Visitation,
 )
-from municipalities.services.tasks import task_hold
+from municipalities.services.tasks import task_claim
 from outreach.models import Citizen, User
 
 Stage = ContactTask.Stage
@@ -49,7 +49,7 @@ def attempt_record(
     made_at: datetime | None = None,
 ) -> ContactAttempt:
     """Record one try at reaching the citizen and move the task along the worklist."""
-    task = task_hold(task=task, user=user)
+    task = task_claim(task=task, user=user)
     if reached and not answered_by:
         raise ValidationError({"answered_by": _("Say who answered.")})
     made_at = made_at or timezone.now()
@@ -80,7 +80,7 @@ def citizen_contact_details_update(
     *, task: ContactTask, user: User, **values: str
 ) -> list[ContactDetailsChange]:
     """Change the citizen's phone and guardian details, keeping the history of each change."""
-    task = task_hold(task=task, user=user)
+    task = task_claim(task=task, user=user)
     citizen = Citizen.objects.select_for_update().get(pk=task.citizen_id)
     changes = []
     for field in ContactDetailsChange.Field.values:
@@ -119,7 +119,7 @@ def visitation_decide(*, task: ContactTask, user: User, **data) -> Visitation:
     transaction: a referral to the region for pop-up and home, a ride to arrange for site
     transport and pop-up, the task closed for help-to-book, declined, unreachable and not relevant.
     """
-    task = task_hold(task=task, user=user)
+    task = task_claim(task=task, user=user)
     if not task.is_open:
         raise ValidationError(_("This case is closed; reopen it to change the decision."))
     citizen = Citizen.objects.select_related("municipality__region").get(pk=task.citizen_id)
@@ -214,7 +214,7 @@ def task_reopen(*, task: ContactTask, user: User) -> ContactTask:
     task.referral_status = ""
     task.stage = _stage_before_decision(task)
     task.save()
-    return task_hold(task=task, user=user)
+    return task_claim(task=task, user=user)
 
 
 def _referral_set(referral: Referral, status: str, *, allowed_from: tuple, **fields) -> Referral:

@@ -35,7 +35,9 @@ def _holder_message(task_id: int) -> str:
 
 @transaction.atomic
 def task_claim(*, task: ContactTask, user: User) -> ContactTask:
-    """Claim ``task`` for ``user`` for the lease (or renew the user's own claim)."""
+    """Claim ``task`` for ``user`` for the lease (or renew the user's own claim). Every write on
+    a case calls it first, inside its transaction: it fails with the holder's name when a
+    colleague holds the task."""
     now = timezone.now()
     won = (
         ContactTask.objects.filter(pk=task.pk, status=ContactTask.Status.OPEN)
@@ -51,12 +53,6 @@ def task_claim(*, task: ContactTask, user: User) -> ContactTask:
         raise TaskClaimed(_holder_message(task.pk))
     task.refresh_from_db()
     return task
-
-
-def task_hold(*, task: ContactTask, user: User) -> ContactTask:
-    """Make sure ``user`` may work on ``task`` now: claim it (or renew their claim), or fail with
-    the holder's name. Called by every write on a case, inside its transaction."""
-    return task_claim(task=task, user=user)
 
 
 @transaction.atomic
@@ -84,7 +80,7 @@ def task_assign(*, task: ContactTask, assignee: User | None, by: User) -> Contac
 @transaction.atomic
 def task_call_later(*, task: ContactTask, user: User, at: datetime | None) -> ContactTask:
     """Hide the task from the worklist until ``at`` (None shows it again); releases the claim."""
-    task = task_hold(task=task, user=user)
+    task = task_claim(task=task, user=user)
     if at is not None and at <= timezone.now():
         raise ValidationError({"at": _("Choose a time in the future.")})
     task.call_later_at = at

@@ -26,6 +26,7 @@ from municipalities.selectors import cases as selectors
 from municipalities.selectors.worklist import colleagues
 from municipalities.services import cases as services
 from municipalities.services import tasks as task_services
+from municipalities.views.common import page_context
 from outreach import access, cpr
 from outreach.models import AccessEvent
 from outreach.services import access_event_record
@@ -53,8 +54,7 @@ def _render_case(request, municipality, task, *, status=200, revealed_cpr=None, 
     citizen = task.citizen
     visitation = selectors.current_visitation(task)
     context = {
-        "municipality": municipality,
-        "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
+        **page_context(request, municipality),
         "is_lead": is_lead,
         "task": task,
         "citizen": citizen,

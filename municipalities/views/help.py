@@ -17,6 +17,7 @@ from municipalities.help_forms import ContactInfoForm, HelpRequestFilterForm, He
 from municipalities.models import HelpRequest
 from municipalities.selectors import help as help_selectors
 from municipalities.services import help as help_services
+from municipalities.views.common import page_context
 from outreach import access
 from outreach.models import AccessEvent
 from outreach.services import access_event_record
@@ -54,8 +55,7 @@ def _queue_page(request, municipality, *, editing=None, status: int = 200):
         request,
         "municipalities/help_request_list.html",
         {
-            "municipality": municipality,
-            "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
+            **page_context(request, municipality),
             "may_edit_page": access.may(request.user, "lead_team", municipality),
             "filter_form": filter_form,
             "page": page,
@@ -120,8 +120,7 @@ def contact_info_edit(request, code: str):
         request,
         "municipalities/contact_info_edit.html",
         {
-            "municipality": municipality,
-            "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
+            **page_context(request, municipality),
             "form": form,
             "info": info,
         },

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 from municipalities import exports, selectors, services
 from municipalities.forms import SsiListUploadForm
 from municipalities.models import SsiListImport
+from municipalities.views.common import page_context
 from outreach import access
 
 
-def _import_pages(*, national: bool, municipality=None) -> dict:
+def _import_pages(request, *, national: bool, municipality=None) -> dict:
     """Template context shared by the municipal and the national import pages."""
     if national:
         return {
@@ -22,9 +23,9 @@ def _import_pages(*, national: bool, municipality=None) -> dict:
             "national": True,
         }
     return {
+        **page_context(request, municipality),
         "base_template": "municipalities/base.html",
         "owner_name": municipality.name,
-        "municipality": municipality,
         "national": False,
     }
 
@@ -45,8 +46,7 @@ def _upload_page(request, *, municipality, imports, context: dict):
 def import_list(request, code: str):
     """The municipality's SSI lists, newest first, and the form to upload this week's."""
     municipality = access.get_municipality_for_user(request.user, code, "work_cases")
-    context = _import_pages(national=False, municipality=municipality)
-    context["may_lead"] = access.may(request.user, "view_municipal_dashboard", municipality)
+    context = _import_pages(request, national=False, municipality=municipality)
     imports = selectors.imports_of_municipality(municipality)
     return _upload_page(request, municipality=municipality, imports=imports, context=context)
 
@@ -56,7 +56,7 @@ def national_import_list(request):
     """National lists (every row with its municipality code), for the national administrator."""
     _require_national(request)
     imports = selectors.national_imports()
-    context = _import_pages(national=True)
+    context = _import_pages(request, national=True)
     return _upload_page(request, municipality=None, imports=imports, context=context)
 
 
@@ -114,9 +114,7 @@ def _urls(municipality, list_import) -> dict:
 @login_required
 def import_detail(request, pk: int, code: str | None = None):
     municipality, list_import = _get_import(request, code, pk)
-    context = _import_pages(national=municipality is None, municipality=municipality)
-    if municipality is not None:
-        context["may_lead"] = access.may(request.user, "view_municipal_dashboard", municipality)
+    context = _import_pages(request, national=municipality is None, municipality=municipality)
     return render(
         request,
         "municipalities/import_detail.html",

@@ -20,6 +20,7 @@ from municipalities.models import TransportBooking
 from municipalities.selectors import transport as transport_selectors
 from municipalities.services import transport as transport_services
 from municipalities.transport_forms import TransportBookingForm, TransportFilterForm
+from municipalities.views.common import page_context
 from outreach import access
 from outreach.models import AccessEvent
 from outreach.services import access_event_record
@@ -70,8 +71,7 @@ def _transport_page(request, municipality, *, editing=None, status: int = 200):
         request,
         "municipalities/transport_list.html",
         {
-            "municipality": municipality,
-            "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
+            **page_context(request, municipality),
             "filter_form": filter_form,
             "page": page,
             "rows": [(ride, forms[ride.pk]) for ride in rides],

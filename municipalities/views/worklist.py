@@ -13,18 +13,12 @@ from municipalities.forms import CprSearchForm, WorklistFilterForm
 from municipalities.models import ContactTask
 from municipalities.models.tasks import GROUP_PRIORITY
 from municipalities.selectors import worklist as selectors
+from municipalities.views.common import page_context
 from outreach import access, cpr
 from outreach.models import AccessEvent
 from outreach.services import access_event_record
 
 TARGET_GROUPS = sorted(GROUP_PRIORITY)
-
-
-def _page_context(request, municipality) -> dict:
-    return {
-        "municipality": municipality,
-        "may_lead": access.may(request.user, "view_municipal_dashboard", municipality),
-    }
 
 
 @login_required
@@ -54,7 +48,7 @@ def worklist(request, code: str):
         request,
         "municipalities/worklist.html",
         {
-            **_page_context(request, municipality),
+            **page_context(request, municipality),
             "form": form,
             "cpr_form": CprSearchForm(),
             "rows": rows,
@@ -77,7 +71,7 @@ def cpr_search(request, code: str):
         return render(
             request,
             "municipalities/cpr_search.html",
-            {**_page_context(request, municipality), "cpr_form": form},
+            {**page_context(request, municipality), "cpr_form": form},
             status=422,
         )
     cpr_hash = cpr.vault().lookup_hash(form.cleaned_data["cpr"])
