@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_group_perms, remove_perm
 
-from outreach import access
-from outreach.models import AccessEvent, RoleGroup, User
+from outreach import access, vaccine_rules
+from outreach.models import (
+    AccessEvent,
+    RoleGroup,
+    TargetGroup,
+    User,
+    VaccineProduct,
+    VaccineRule,
+)
 from outreach.models.memberships import ORGANISATION_FIELDS
 from outreach.roles import ROLE_KINDS, ROLE_PERMISSIONS, Role
 
@@ -109,3 +118,64 @@ def access_event_record(
         detail=detail[:200],
         allowed=allowed,
     )
+
+
+# Vaccine rules ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vaccine_rule_create(
+    *,
+    user: User,
+    product: VaccineProduct,
+    pathway: str,
+    target_group: TargetGroup | None,
+    allowed: bool,
+    valid_from: date,
+    valid_to: date | None,
+    source: str,
+) -> tuple[VaccineRule, dict[str, int]]:
+    """Add a dated rule and re-check everything planned against the rules now in force. Returns
+    the rule and the number of planned items in conflict, per planning app."""
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The last day cannot be before the first.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Name the guideline or decision behind the rule.")})
+    rule = VaccineRule.objects.create(
+        product=product,
+        pathway=pathway,
+        target_group=target_group,
+        allowed=allowed,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source.strip(),
+        created_by=user,
+    )
+    logger.info("vaccine rule added: rule=%s user=%s", rule.pk, user.pk)
+    return rule, vaccine_rules.recheck_planned(timezone.localdate())
+
+
+@transaction.atomic
+def vaccine_rule_end(
+    *, rule: VaccineRule, user: User, valid_to: date
+) -> tuple[VaccineRule, dict[str, int]]:
+    """End a rule on ``valid_to`` (its last day): a rule is history and is never deleted."""
+    rule = VaccineRule.objects.select_for_update().get(pk=rule.pk)
+    if valid_to < rule.valid_from:
+        raise ValidationError(
+            {
+                "valid_to": _("A rule cannot end before it starts (%(day)s).")
+                % {"day": rule.valid_from.isoformat()}
+            }
+        )
+    if rule.valid_to is not None and rule.valid_to <= valid_to:
+        raise ValidationError(
+            {
+                "valid_to": _("The rule already ends on %(day)s.")
+                % {"day": rule.valid_to.isoformat()}
+            }
+        )
+    rule.valid_to = valid_to
+    rule.save(update_fields=["valid_to"])
+    logger.info("vaccine rule ended: rule=%s user=%s", rule.pk, user.pk)
+    return rule, vaccine_rules.recheck_planned(timezone.localdate())

@@ -253,3 +253,9 @@ LOGGING = {
         "level": env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     },
 }
+
+# Pop-up sessions: the doses an mRNA session may leave in its last vial and still be confirmed
+# (a pop-up uses Comirnaty or Moderna only when enough citizens are gathered), and how long before
+# a citizen's time slot the ride picks them up.
+POPUP_MAX_WASTED_DOSES = env.int("POPUP_MAX_WASTED_DOSES", 2, minimum=0)
+POPUP_PICKUP_MINUTES_BEFORE = env.int("POPUP_PICKUP_MINUTES_BEFORE", 30, minimum=0)

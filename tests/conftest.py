@@ -33,7 +33,7 @@ def _fast_password_hashing(settings):
 def reference_data(db):
     """The migrations' reference data, reloaded if a transactional test flushed it."""
     if not Municipality.objects.exists():
-        for name in ("0002_reference_data", "0003_target_groups"):
+        for name in ("0002_reference_data", "0003_target_groups", "0008_vaccine_facts"):
             importlib.import_module(f"outreach.migrations.{name}").load(apps, None)
 
 

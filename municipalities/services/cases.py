@@ -254,6 +254,17 @@ def referral_schedule(*, referral: Referral, scheduled_for: datetime) -> Referra
 
 
 @transaction.atomic
+def referral_unschedule(*, referral: Referral) -> Referral:
+    """The region cancelled the citizen's time: the referral waits, accepted, for a new one."""
+    return _referral_set(
+        referral,
+        Referral.Status.ACCEPTED,
+        allowed_from=(Referral.Status.SCHEDULED,),
+        scheduled_for=None,
+    )
+
+
+@transaction.atomic
 def referral_complete(*, referral: Referral) -> Referral:
     return _referral_set(referral, Referral.Status.DONE, allowed_from=(Referral.Status.SCHEDULED,))
 

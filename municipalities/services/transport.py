@@ -85,3 +85,25 @@ def transport_booking_cancel(*, booking: TransportBooking, user: User) -> Transp
     booking.status = Status.CANCELLED
     booking.save(update_fields=["status"])
     return booking
+
+
+@transaction.atomic
+def transport_booking_follow_slot(
+    *, visitation_id: int, destination: str, pickup_at: datetime | None
+) -> int:
+    """The region booked (or unbooked) the citizen's pop-up time slot: the ride to it gets the
+    site and a pickup time, and goes back on the list to arrange (a ride already booked with the
+    provider must be changed there). Returns the rides changed."""
+    rides = list(
+        TransportBooking.objects.select_for_update()
+        .filter(visitation_id=visitation_id, pathway=TransportBooking.Pathway.POPUP)
+        .exclude(status=Status.CANCELLED)
+    )
+    for ride in rides:
+        ride.destination = destination
+        ride.pickup_at = pickup_at
+        ride.status = Status.TO_ARRANGE
+        ride.booked_at = None
+        ride.booked_by = None
+        ride.save(update_fields=["destination", "pickup_at", "status", "booked_at", "booked_by"])
+    return len(rides)

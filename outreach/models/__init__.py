@@ -17,6 +17,7 @@ from outreach.models.organisations import (
 )
 from outreach.models.reference import Postcode, TargetGroup
 from outreach.models.users import User
+from outreach.models.vaccines import VaccineProduct, VaccineRule
 
 __all__ = [
     "AccessEvent",
@@ -37,4 +38,6 @@ __all__ = [
     "VaccinatorOrganisation",
     "VaccinatorOrganisationGroupObjectPermission",
     "VaccinatorOrganisationUserObjectPermission",
+    "VaccineProduct",
+    "VaccineRule",
 ]

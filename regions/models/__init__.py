@@ -1,0 +1,23 @@
+from regions.models.sessions import PopupSession, PopupSite, RouteDay, SessionBooking
+from regions.models.staff import StaffAssignment, StaffMember
+from regions.models.stock import (
+    Consumable,
+    StockBalance,
+    StockBatch,
+    StockHolder,
+    StockMovement,
+)
+
+__all__ = [
+    "Consumable",
+    "PopupSession",
+    "PopupSite",
+    "RouteDay",
+    "SessionBooking",
+    "StaffAssignment",
+    "StaffMember",
+    "StockBalance",
+    "StockBatch",
+    "StockHolder",
+    "StockMovement",
+]

@@ -1,0 +1,64 @@
+"""Vial arithmetic: how many vials a number of doses opens, and what the last vial wastes.
+
+An opened vial must be used within hours, so every dose left in the last vial of a session or a
+route is wasted unless more citizens are booked to fill it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class VialArithmetic:
+    booked: int
+    doses_per_vial: int
+
+    @property
+    def vials(self) -> int:
+        return -(-self.booked // self.doses_per_vial)
+
+    @property
+    def doses(self) -> int:
+        return self.vials * self.doses_per_vial
+
+    @property
+    def wasted(self) -> int:
+        """Doses left in the last opened vial."""
+        return self.doses - self.booked
+
+    @property
+    def to_fill_last_vial(self) -> int:
+        """More citizens that would use the last vial up (0 when nothing is wasted)."""
+        return self.wasted
+
+    def __str__(self) -> str:
+        if self.booked == 0:
+            return _("Nobody booked: no vial opened.")
+        vials = ngettext(
+            "%(booked)d booked = %(vials)d vial", "%(booked)d booked = %(vials)d vials", self.vials
+        ) % {
+            "booked": self.booked,
+            "vials": self.vials,
+        }
+        if self.wasted == 0:
+            return _("%(vials)s, no dose wasted.") % {"vials": vials}
+        wasted = ngettext(
+            "%(wasted)d dose would be wasted",
+            "%(wasted)d doses would be wasted",
+            self.wasted,
+        ) % {"wasted": self.wasted}
+        return f"{vials}, {wasted}."
+
+    @property
+    def fill_hint(self) -> str:
+        if self.wasted == 0:
+            return ""
+        return ngettext(
+            "%(n)d more citizen would fill the last vial.",
+            "%(n)d more citizens would fill the last vial.",
+            self.to_fill_last_vial,
+        ) % {"n": self.to_fill_last_vial}
