@@ -1,8 +1,8 @@
 from django.urls import path
 
-from regions import views
+from regions.views import home
 
 app_name = "regions"
 urlpatterns = [
-    path("<str:code>/", views.region_detail, name="region-detail"),
+    path("<str:code>/", home.region_detail, name="region-detail"),
 ]

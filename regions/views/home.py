@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from outreach import access
+from regions.views.common import page_context
 
 
 @login_required
@@ -11,7 +12,7 @@ def region_detail(request, code: str):
         request,
         "regions/region_detail.html",
         {
-            "region": region,
+            **page_context(request, region),
             "municipalities": access.municipalities_visible_to(request.user).filter(region=region),
             "vaccinator_organisations": access.vaccinator_organisations_visible_to(
                 request.user

@@ -1,0 +1,1 @@
+"""The regional coordinator's pages, one module per area."""
