@@ -114,3 +114,13 @@ def local_span(day, starts_at, ends_at) -> tuple[datetime, datetime]:
     return datetime.combine(day, starts_at, tzinfo=zone), datetime.combine(
         day, ends_at, tzinfo=zone
     )
+
+
+def sessions_run_by(organisation) -> QuerySet[PopupSession]:
+    """The sessions a vaccinator organisation runs (not the cancelled ones)."""
+    return (
+        PopupSession.objects.filter(vaccinator_organisation=organisation)
+        .exclude(status=PopupSession.Status.CANCELLED)
+        .select_related("site__postcode", "product", "vaccinator_organisation")
+        .annotate(booked=Count("bookings", filter=ACTIVE_FROM_SESSION))
+    )

@@ -46,7 +46,19 @@ PROTECTED = {
     "municipalities:help-request-handle": {"code": "101", "pk": 1},
     "municipalities:contact-info-edit": {"code": "101"},
     "regions:region-detail": {"code": "1084"},
+    "regions:referral-list": {"code": "1084"},
+    "regions:referral-accept": {"code": "1084", "pk": 1},
+    "regions:referral-return": {"code": "1084", "pk": 1},
+    "regions:site-list": {"code": "1084"},
+    "regions:session-list": {"code": "1084"},
+    "regions:session-detail": {"code": "1084", "pk": 1},
+    "regions:session-book": {"code": "1084", "pk": 1},
+    "regions:session-booking-cancel": {"code": "1084", "pk": 1, "booking_pk": 1},
+    "regions:session-confirm": {"code": "1084", "pk": 1},
+    "regions:session-cancel": {"code": "1084", "pk": 1},
     "vaccinators:routelist-list": {"code": "990101"},
+    "vaccinators:session-list": {"code": "990101"},
+    "vaccinators:session-detail": {"code": "990101", "pk": 1},
 }
 
 
@@ -72,6 +84,12 @@ POST_ONLY = {
     "municipalities:case-cpr-reveal",
     "municipalities:transport-update",
     "municipalities:help-request-handle",
+    "regions:referral-accept",
+    "regions:referral-return",
+    "regions:session-book",
+    "regions:session-booking-cancel",
+    "regions:session-confirm",
+    "regions:session-cancel",
 }
 GET_ONLY = {
     "municipalities:transport-list",
@@ -82,6 +100,10 @@ GET_ONLY = {
     "municipalities:import-errors",
     "municipalities:national-import-status",
     "municipalities:national-import-errors",
+    "regions:referral-list",
+    "regions:session-detail",
+    "vaccinators:session-list",
+    "vaccinators:session-detail",
 }
 
 

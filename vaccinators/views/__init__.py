@@ -1,0 +1,1 @@
+"""The vaccinator's pages, one module per area."""
