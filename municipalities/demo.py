@@ -218,10 +218,15 @@ def _not_relevant(desk: _Desk, task: ContactTask) -> None:
     desk.decide(task, D.NOT_RELEVANT, not_relevant_reason=Visitation.NotRelevantReason.VACCINATED)
 
 
-def _popup_scheduled(desk: _Desk, task: ContactTask) -> None:
+def _popup_accepted(desk: _Desk, task: ContactTask) -> None:
+    # The region's part of the demo books accepted pop-up referrals into a session.
     referral = desk.refer(task, D.POPUP, M.ALONE)
     cases.referral_accept(referral=referral)
-    cases.referral_schedule(referral=referral, scheduled_for=desk.in_days(6, 11))
+
+
+def _popup_accepted_sitting(desk: _Desk, task: ContactTask) -> None:
+    referral = desk.refer(task, D.POPUP, M.TRANSPORT_SITTING)
+    cases.referral_accept(referral=referral)
 
 
 def _home_done(desk: _Desk, task: ContactTask) -> None:
@@ -254,7 +259,8 @@ STATES: list[tuple[str, Callable[[_Desk, ContactTask], None]]] = [
     ("declined", _declined),
     ("unreachable", _unreachable),
     ("not relevant", _not_relevant),
-    ("pop-up referral scheduled", _popup_scheduled),
+    ("pop-up referral accepted", _popup_accepted),
+    ("pop-up referral accepted, sitting", _popup_accepted_sitting),
     ("home referral done", _home_done),
     ("pop-up referral returned", _popup_returned),
 ]
