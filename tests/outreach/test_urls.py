@@ -46,6 +46,8 @@ PROTECTED = {
     "municipalities:help-request-handle": {"code": "101", "pk": 1},
     "municipalities:contact-info-edit": {"code": "101"},
     "regions:region-detail": {"code": "1084"},
+    "regions:region-dashboard": {"code": "1084"},
+    "regions:region-dashboard-export": {"code": "1084"},
     "vaccinators:routelist-list": {"code": "990101"},
 }
 
@@ -78,6 +80,8 @@ GET_ONLY = {
     "municipalities:transport-export",
     "municipalities:help-request-list",
     "municipalities:municipality-dashboard",
+    "regions:region-dashboard",
+    "regions:region-dashboard-export",
     "municipalities:import-status",
     "municipalities:import-errors",
     "municipalities:national-import-status",
