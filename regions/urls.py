@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regions.views import home, referrals, sessions
+from regions.views import dashboard, home, referrals, sessions
 
 app_name = "regions"
 urlpatterns = [
@@ -23,4 +23,11 @@ urlpatterns = [
     ),
     path("<str:code>/sessions/<int:pk>/confirm/", sessions.session_confirm, name="session-confirm"),
     path("<str:code>/sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
+    # The coordinator's dashboard, and its tables as CSV files.
+    path("<str:code>/dashboard/", dashboard.region_dashboard, name="region-dashboard"),
+    path(
+        "<str:code>/dashboard/export.csv",
+        dashboard.region_dashboard_export,
+        name="region-dashboard-export",
+    ),
 ]

@@ -15,12 +15,14 @@ from outreach.models import Postcode, Region
 from regions.models import PopupSession, PopupSite, SessionBooking
 from regions.vials import VialArithmetic
 
-# A booking counts while its referral is scheduled: a referral the municipality withdrew (a new
-# decision on the case) frees its place without the region having to cancel it.
-ACTIVE = Q(status=SessionBooking.Status.BOOKED, referral__status=Referral.Status.SCHEDULED)
+# A booking counts while its referral is scheduled or done (the citizen came: the place was
+# used): a referral the municipality withdrew (a new decision on the case) frees its place
+# without the region having to cancel it.
+BOOKED_REFERRAL = (Referral.Status.SCHEDULED, Referral.Status.DONE)
+ACTIVE = Q(status=SessionBooking.Status.BOOKED, referral__status__in=BOOKED_REFERRAL)
 ACTIVE_FROM_SESSION = Q(
     bookings__status=SessionBooking.Status.BOOKED,
-    bookings__referral__status=Referral.Status.SCHEDULED,
+    bookings__referral__status__in=BOOKED_REFERRAL,
 )
 
 

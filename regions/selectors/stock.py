@@ -59,34 +59,51 @@ def movements_of(region: Region) -> QuerySet[StockMovement]:
 
 
 def vaccine_totals(region: Region) -> dict[str, dict[str, int]]:
-    """Doses per product: on hand (anywhere in the region), allocated, administered and wasted,
-    from the ledger in two queries."""
-    on_hand = dict(
+    """Doses per product, by name in name order: ``on_hand`` in the region's store (free to
+    allocate), ``allocated`` to sessions and route days and not yet given or wasted,
+    ``administered`` and ``wasted``, and the product's ``doses_per_vial``; from the ledger in two
+    queries. Every dose received is in exactly one of the four, so they add up to ``received``.
+    """
+    in_store = Q(holder__session__isnull=True, holder__route_day__isnull=True)
+    at_a_place = Q(holder__session__isnull=False) | Q(holder__route_day__isnull=False)
+    held = (
         StockBalance.objects.filter(holder__region=region, batch__isnull=False)
-        .values_list("batch__product__name")
-        .annotate(total=Sum("quantity"))
-        .values_list("batch__product__name", "total")
+        .values("batch__product__name", "batch__product__doses_per_vial")
+        .annotate(
+            on_hand=Sum("quantity", filter=in_store),
+            allocated=Sum("quantity", filter=at_a_place),
+        )
+        .order_by()
     )
     moved = (
         StockMovement.objects.filter(region=region, batch__isnull=False)
-        .values_list("batch__product__name")
+        .values("batch__product__name", "batch__product__doses_per_vial")
         .annotate(
-            allocated=Sum("quantity", filter=Q(kind=StockMovement.Kind.ALLOCATION)),
-            returned=Sum("quantity", filter=Q(kind=StockMovement.Kind.RETURN)),
+            received=Sum("quantity", filter=Q(kind=StockMovement.Kind.RECEIPT)),
             administered=Sum("quantity", filter=Q(kind=StockMovement.Kind.ADMINISTERED)),
             wasted=Sum("quantity", filter=Q(kind=StockMovement.Kind.WASTED)),
         )
-        .values_list("batch__product__name", "allocated", "returned", "administered", "wasted")
+        .order_by()
     )
-    totals: dict[str, dict[str, int]] = {
-        name: {"on_hand": quantity, "allocated": 0, "administered": 0, "wasted": 0}
-        for name, quantity in on_hand.items()
-    }
-    for name, allocated, returned, administered, wasted in moved:
-        row = totals.setdefault(
-            name, {"on_hand": 0, "allocated": 0, "administered": 0, "wasted": 0}
+    totals: dict[str, dict[str, int]] = {}
+
+    def row(found: dict) -> dict[str, int]:
+        return totals.setdefault(
+            found["batch__product__name"],
+            {
+                "doses_per_vial": found["batch__product__doses_per_vial"],
+                "received": 0,
+                "on_hand": 0,
+                "allocated": 0,
+                "administered": 0,
+                "wasted": 0,
+            },
         )
-        row["allocated"] = (allocated or 0) - (returned or 0)
-        row["administered"] = administered or 0
-        row["wasted"] = wasted or 0
-    return totals
+
+    for found in held:
+        row(found).update(on_hand=found["on_hand"] or 0, allocated=found["allocated"] or 0)
+    for found in moved:
+        row(found).update(
+            {name: found[name] or 0 for name in ("received", "administered", "wasted")}
+        )
+    return dict(sorted(totals.items(), key=lambda item: item[0].casefold()))

@@ -237,9 +237,10 @@ def session_confirm(*, session: PopupSession, user: User) -> PopupSession:
 
 @transaction.atomic
 def session_cancel(*, session: PopupSession, user: User) -> PopupSession:
-    """Cancel the session: every booked citizen's referral waits for another session."""
+    """Cancel the session: every booked citizen's referral waits for another session (a citizen
+    already vaccinated there keeps their booking)."""
     session = _locked_open(session)
-    for booking in active_bookings(session):
+    for booking in active_bookings(session).filter(referral__status=Referral.Status.SCHEDULED):
         session_booking_cancel(booking=booking, user=user)
     session.status = Status.CANCELLED
     session.save(update_fields=["status"])
