@@ -4,12 +4,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from outreach import views
+from outreach import rule_views, views
 
 app_patterns = (
     [
         path("membership/switch/", views.membership_switch, name="membership-switch"),
         path("reference-data/", views.reference_data, name="reference-data"),
+        path("rules/", rule_views.vaccine_rules, name="vaccine-rules"),
+        path("rules/new/", rule_views.vaccine_rule_create, name="vaccine-rule-create"),
+        path("rules/<int:pk>/end/", rule_views.vaccine_rule_end, name="vaccine-rule-end"),
         path(
             "organisations/<str:kind>/<str:code>/members/",
             views.organisation_members,

@@ -75,8 +75,8 @@ class VaccineRule(models.Model):
     """A dated, sourced rule: on which pathway, and for which target group, a product may be used.
 
     A rule with no target group covers every group. On a given day the rules in force are those
-    whose dates cover it; a rule for one target group overrides a rule for all, and of two rules
-    equally specific a ban wins (``outreach.vaccine_rules``).
+    whose dates cover it; of the rules in force that match, any ban wins, else any permission
+    allows, and no matching rule means not allowed (``outreach.vaccine_rules``, ADR 0007).
     """
 
     class Pathway(models.TextChoices):

@@ -17,6 +17,9 @@ PROTECTED = {
     "logout": {},
     "outreach:membership-switch": {},
     "outreach:reference-data": {},
+    "outreach:vaccine-rules": {},
+    "outreach:vaccine-rule-create": {},
+    "outreach:vaccine-rule-end": {"pk": 1},
     "outreach:organisation-members": {"kind": "municipality", "code": "101"},
     "municipalities:municipality-worklist": {"code": "101"},
     "municipalities:worklist-cpr-search": {"code": "101"},
@@ -75,6 +78,8 @@ API = {
 POST_ONLY = {
     "logout",
     "outreach:membership-switch",
+    "outreach:vaccine-rule-create",
+    "outreach:vaccine-rule-end",
     "municipalities:worklist-cpr-search",
     "municipalities:case-claim",
     "municipalities:case-release",
@@ -94,6 +99,7 @@ POST_ONLY = {
     "regions:session-cancel",
 }
 GET_ONLY = {
+    "outreach:vaccine-rules",
     "municipalities:transport-list",
     "municipalities:transport-export",
     "municipalities:help-request-list",
