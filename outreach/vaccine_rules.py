@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from outreach.models import VaccineProduct, VaccineRule
@@ -107,4 +109,7 @@ def register_conflict_check(name: str, check: ConflictCheck) -> None:
 
 
 def recheck_planned(today: date) -> dict[str, int]:
-    return {name: check(today) for name, check in _checks.items()}
+    # The reasons are stored on the items and read by every coordinator: write them in the
+    # product's default language, whatever language the administrator's request used.
+    with translation.override(settings.LANGUAGE_CODE):
+        return {name: check(today) for name, check in _checks.items()}

@@ -188,8 +188,9 @@ def test_it_flags_exactly_the_group_5_booking_when_comirnaty_is_banned_for_group
         administrator, "comirnaty", Pathway.POPUP, group=5, source="SST: not for group 5"
     )
     assert conflicts["regions"] == 1
+    # Stored in the product's default language (Danish): every coordinator reads the same text.
     assert week.flagged() == {
-        "group_5_booking": f"Not allowed from {today.isoformat()}: SST: not for group 5"
+        "group_5_booking": f"Ikke tilladt fra {today.isoformat()}: SST: not for group 5"
     }
 
 
@@ -211,7 +212,7 @@ def test_it_flags_only_the_route_day_when_comirnaty_is_banned_at_home(week, admi
     )
     assert conflicts["regions"] == 1
     assert week.flagged() == {
-        "route_day": f"Not allowed from {from_day.isoformat()}: SST: home paused"
+        "route_day": f"Ikke tilladt fra {from_day.isoformat()}: SST: home paused"
     }
 
 

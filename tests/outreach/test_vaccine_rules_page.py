@@ -308,7 +308,8 @@ def test_it_shows_the_coordinator_the_booking_in_conflict_and_logs_the_list(
     row = re.search(rf'<tr id="conflicting-booking-{booking.pk}">(.*?)</tr>', text, re.S).group(1)
     assert booking.citizen.name in row
     assert booking.citizen.masked_cpr in row
-    assert f"Not allowed from {timezone.localdate().isoformat()}: SST: not for group 5" in row
+    # The reason was stored in Danish, the language every coordinator shares.
+    assert f"Ikke tilladt fra {timezone.localdate().isoformat()}: SST: not for group 5" in row
     assert fake_cpr(1) not in text
     assert text.count('<tr id="conflicting-') == 1  # the booking only
     assert "Municipalities" in text and "Vaccinators" in text  # the rest of the page stays
