@@ -6,9 +6,11 @@ import pytest
 from municipalities import services
 from municipalities.models import ContactTask
 from municipalities.ssi.weeks import parse_week
-from outreach.models import Municipality
+from outreach.models import Municipality, Region, VaccinatorOrganisation
+from regions.services import sessions, staff, stock
 from tests.e2e.conftest import serious_violations
 from tests.factories import fake_cpr
+from tests.regions import world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +26,12 @@ PAGES = [
                 "/municipalities/national/imports/"]),
     ("lone", ["/municipalities/101/transport/", "/municipalities/101/help-requests/",
               "/municipalities/101/help-page/"]),
+    ("kasper", ["/regions/1084/referrals/", "/regions/1084/sites/", "/regions/1084/sessions/",
+                "/regions/1084/sessions/{session}/", "/regions/1084/dashboard/",
+                "/regions/1084/stock/", "/regions/1084/route-days/",
+                "/regions/1084/route-days/{route_day}/", "/regions/1084/staff/", "/rules/"]),
+    ("lise", ["/vaccinators/990101/sessions/", "/vaccinators/990101/sessions/{session}/"]),
+    ("anders", ["/rules/?on=2021-03-12"]),
     ("nobody", ["/help/101/", "/help/101/thanks/"]),
     ("nobody", ["/"]),
 ]  # fmt: skip
@@ -45,6 +53,27 @@ def koebenhavns_list(tmp_path):
     return list_import.pk
 
 
+def regional_desk(tmp_path, caseworker, coordinator):
+    """A session with booked citizens, citizens waiting, stock allocated, a route day with staff:
+    every part of the regional pages has rows."""
+    region = Region.objects.get(code="1084")
+    practice = VaccinatorOrganisation.objects.get(code="990101")
+    referrals = world.referrals(tmp_path / "desk", caseworker, "101", 4, accepted=True, start=50)
+    world.referrals(tmp_path / "desk", caseworker, "101", 1, start=60)
+    session = world.session(region, vaccinator=practice)
+    for referral in referrals[:3]:
+        sessions.session_book(session=session, referral=referral, user=coordinator)
+    world.stocked(region, coordinator, vials=6)
+    stock.stock_allocate(place=session, user=coordinator, vials=1)
+    route_day = world.route_day(practice)
+    person = staff.staff_member_create(
+        region=region, name="Birgitte Bruun", role="vaccinator", organisation=practice
+    )
+    staff.staff_assign(staff=person, place=session, user=coordinator)
+    staff.staff_assign(staff=person, place=route_day, user=coordinator)
+    return session.pk, route_day.pk
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 def test_it_has_no_serious_accessibility_violations(
     browser, live_server, django_user_model, width, tmp_path,
@@ -53,6 +82,7 @@ def test_it_has_no_serious_accessibility_violations(
     django_user_model.objects.create_user("nobody", password="correct-horse-battery")
     list_pk = koebenhavns_list(tmp_path)
     case_pk = ContactTask.objects.get(municipality__code="101").pk
+    session_pk, route_day_pk = regional_desk(tmp_path, kbh_caseworker, hovedstaden_coordinator)
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     found = {}
@@ -64,7 +94,10 @@ def test_it_has_no_serious_accessibility_violations(
             page.get_by_label("Adgangskode").fill("correct-horse-battery")
             page.get_by_role("button", name="Log ind").click()
             page.wait_for_load_state()
-            for path in (p.format(list=list_pk, case=case_pk) for p in paths):
+            for path in (
+                p.format(list=list_pk, case=case_pk, session=session_pk, route_day=route_day_pk)
+                for p in paths
+            ):
                 response = page.goto(f"{live_server.url}{path}")
                 found[(username, path)] = (response.status, serious_violations(page))
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, path
