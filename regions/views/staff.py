@@ -23,7 +23,7 @@ from regions.models import PopupSession, RouteDay, StaffAssignment, StaffMember
 from regions.selectors import staff as staff_selectors
 from regions.services import staff as staff_services
 from regions.views.common import page_context
-from regions.views.stock import next_url
+from regions.views.stock import next_url, place_default_url
 
 PAGE_SIZE = 50
 
@@ -86,9 +86,11 @@ def place_staff_context(request, place, kind: str) -> dict:
         )
         if is_open
         else None,
+        # Back to this page; when it is re-rendered after a refused POST, to where that form
+        # came from (the POST's own URL cannot be shown again).
         "staff_next": request.get_full_path()
         if request.method == "GET"
-        else next_url(request, request.get_full_path()),
+        else next_url(request, place_default_url(place, kind)),
     }
 
 

@@ -432,6 +432,10 @@ def test_it_re_renders_the_route_day_with_the_clear_message_when_vials_are_gone(
         "2 vials (12 doses) wanted, no vials left (someone may have just taken them). "
         "Nothing was changed."
     ) in text
+    # Every form of the page, re-rendered at the POST's URL, still leads back to the route day.
+    main = text[text.index("<main") :]
+    assert f'name="next" value="{route_day_url(route_day)}"' in main
+    assert f'name="next" value="{action_url(route_day, "allocate")}"' not in main
     assert held(route_day) == {}
 
 
