@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regions.views import dashboard, home, referrals, sessions
+from regions.views import dashboard, home, referrals, route_days, sessions, staff, stock
 
 app_name = "regions"
 urlpatterns = [
@@ -29,5 +29,46 @@ urlpatterns = [
         "<str:code>/dashboard/export.csv",
         dashboard.region_dashboard_export,
         name="region-dashboard-export",
+    ),
+    # Stock and consumables
+    path("<str:code>/stock/", stock.stock_list, name="stock-list"),
+    path("<str:code>/stock/receive/", stock.stock_receive, name="stock-receive"),
+    path(
+        "<str:code>/stock/receive-consumables/",
+        stock.stock_receive_consumable,
+        name="stock-receive-consumable",
+    ),
+    path("<str:code>/stock/movements.csv", stock.stock_export, name="stock-export"),
+    path("<str:code>/sessions/<int:pk>/allocate/", stock.session_allocate, name="session-allocate"),
+    path("<str:code>/sessions/<int:pk>/return/", stock.session_return, name="session-return"),
+    path("<str:code>/sessions/<int:pk>/use/", stock.session_use, name="session-use"),
+    # Route days
+    path("<str:code>/route-days/", route_days.route_day_list, name="route-day-list"),
+    path("<str:code>/route-days/new/", route_days.route_day_create, name="route-day-create"),
+    path("<str:code>/route-days/<int:pk>/", route_days.route_day_detail, name="route-day-detail"),
+    path(
+        "<str:code>/route-days/<int:pk>/cancel/",
+        route_days.route_day_cancel,
+        name="route-day-cancel",
+    ),
+    path(
+        "<str:code>/route-days/<int:pk>/allocate/",
+        route_days.route_day_allocate,
+        name="route-day-allocate",
+    ),
+    path(
+        "<str:code>/route-days/<int:pk>/return/",
+        route_days.route_day_return,
+        name="route-day-return",
+    ),
+    path("<str:code>/route-days/<int:pk>/use/", route_days.route_day_use, name="route-day-use"),
+    # Staffing
+    path("<str:code>/staff/", staff.staff_list, name="staff-list"),
+    path("<str:code>/staff/new/", staff.staff_create, name="staff-create"),
+    path("<str:code>/staff/assign/", staff.staff_assign, name="staff-assign"),
+    path(
+        "<str:code>/staff/assignments/<int:pk>/unassign/",
+        staff.staff_unassign,
+        name="staff-unassign",
     ),
 ]

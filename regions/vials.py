@@ -62,3 +62,23 @@ class VialArithmetic:
             "%(n)d more citizens would fill the last vial.",
             self.to_fill_last_vial,
         ) % {"n": self.to_fill_last_vial}
+
+
+def vials_and_doses(doses: int, doses_per_vial: int) -> str:
+    """Doses of a vaccine as a person counts them: whole vials with their doses, and the doses
+    left in an opened vial, e.g. "12 vials (72 doses)" or "1 vial (6 doses) and 3 doses from an
+    opened vial"."""
+    if doses == 0:
+        return _("no vials")
+    vials, rest = divmod(doses, doses_per_vial)
+    whole = ngettext(
+        "%(vials)d vial (%(doses)d doses)", "%(vials)d vials (%(doses)d doses)", vials
+    ) % {"vials": vials, "doses": vials * doses_per_vial}
+    if not rest:
+        return whole
+    opened = ngettext(
+        "%(rest)d dose from an opened vial", "%(rest)d doses from an opened vial", rest
+    ) % {"rest": rest}
+    if not vials:
+        return opened
+    return _("%(whole)s and %(opened)s") % {"whole": whole, "opened": opened}

@@ -1,0 +1,1 @@
+"""The regional coordinator's forms, one module per area."""

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from regions.vials import vials_and_doses
 
 
 class Consumable(models.TextChoices):
@@ -84,6 +87,16 @@ class StockHolder(models.Model):
         return self.session_id is None and self.route_day_id is None
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would bypass the model's own refusal."""
+
+    def update(self, **kwargs):
+        raise ValueError("Stock movements are append-only.")
+
+    def delete(self):
+        raise ValueError("Stock movements are append-only.")
+
+
 class StockMovement(models.Model):
     """One entry of the stock ledger. Append-only: a mistake is corrected by a new movement.
 
@@ -133,6 +146,8 @@ class StockMovement(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("stock movement")
@@ -165,6 +180,17 @@ class StockMovement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Stock movements are append-only.")
+
+    @property
+    def item(self) -> str:
+        return _item(self.batch, self.get_consumable_display())
+
+    @property
+    def amount(self) -> str:
+        if self.batch is not None and self.kind in (self.Kind.ADMINISTERED, self.Kind.WASTED):
+            # Doses given or wasted are counted one by one, not as vials.
+            return ngettext("%(n)d dose", "%(n)d doses", self.quantity) % {"n": self.quantity}
+        return _amount(self.batch, self.quantity)
 
 
 class StockBalance(models.Model):
@@ -200,3 +226,29 @@ class StockBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder}: {self.batch or self.consumable} {self.quantity}"
+
+    @property
+    def item(self) -> str:
+        return _item(self.batch, self.get_consumable_display())
+
+    @property
+    def amount(self) -> str:
+        return _amount(self.batch, self.quantity)
+
+
+def _item(batch: StockBatch | None, consumable: str) -> str:
+    """What a ledger line is about, e.g. "Comirnaty, batch EK9788 (expires 2021-06-30)"."""
+    if batch is None:
+        return str(consumable)
+    return _("%(product)s, batch %(lot)s (expires %(day)s)") % {
+        "product": batch.product.name,
+        "lot": batch.lot_number,
+        "day": batch.expires_on.isoformat(),
+    }
+
+
+def _amount(batch: StockBatch | None, quantity: int) -> str:
+    """Vaccine in vials and doses, consumables in pieces."""
+    if batch is None:
+        return str(quantity)
+    return vials_and_doses(quantity, batch.product.doses_per_vial)

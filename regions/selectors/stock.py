@@ -3,12 +3,25 @@ region's totals the dashboard shows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from outreach.models import Region, VaccineProduct
-from regions.models import StockBalance, StockBatch, StockHolder, StockMovement
+from regions.models import (
+    PopupSession,
+    RouteDay,
+    StockBalance,
+    StockBatch,
+    StockHolder,
+    StockMovement,
+)
+
+# A balance in the region's store: its holder is neither a session nor a route day.
+IN_STORE = Q(holder__session__isnull=True, holder__route_day__isnull=True)
 
 
 def fefo_batches(
@@ -26,6 +39,49 @@ def fefo_batches(
     return [(balance.batch, balance.quantity) for balance in balances]
 
 
+def store_fefo(
+    region: Region, product: VaccineProduct, day: date, *, usable_only: bool = True
+) -> list[tuple[StockBatch, int]]:
+    """The region's store's batches of ``product`` still good on ``day`` with a whole vial, the
+    first to expire first, with the doses of each: what an allocation without a chosen batch
+    takes, in order. Without ``usable_only``, every batch the store has held (a form checking a
+    posted choice lets the service say why a batch cannot be taken)."""
+    balances = StockBalance.objects.filter(IN_STORE, holder__region=region, batch__product=product)
+    if usable_only:
+        balances = balances.filter(batch__expires_on__gte=day, quantity__gte=product.doses_per_vial)
+    balances = balances.select_related("batch__product").order_by(
+        "batch__expires_on", "batch__lot_number"
+    )
+    return [(balance.batch, balance.quantity) for balance in balances]
+
+
+def plan_fefo(
+    batches: list[tuple[StockBatch, int]], vials: int, product: VaccineProduct
+) -> tuple[list[tuple[StockBatch, int]], int]:
+    """Whole vials taken from ``batches`` in their order (first expiry first out), split across
+    batches when one is not enough; with the number of vials still missing (0 when covered)."""
+    plan, wanted = [], vials
+    for batch, doses in batches:
+        take = min(doses // product.doses_per_vial, wanted)
+        if take:
+            plan.append((batch, take))
+            wanted -= take
+        if not wanted:
+            break
+    return plan, wanted
+
+
+def held_at(place: PopupSession | RouteDay) -> QuerySet[StockBalance]:
+    """What a session or route day holds: its vaccine by batch (first to expire first), then its
+    consumables."""
+    field = "holder__session" if isinstance(place, PopupSession) else "holder__route_day"
+    return (
+        StockBalance.objects.filter(quantity__gt=0, **{field: place})
+        .select_related("batch__product")
+        .order_by(F("batch__expires_on").asc(nulls_last=True), "batch__lot_number", "consumable")
+    )
+
+
 def balances_of(region: Region) -> QuerySet[StockBalance]:
     """Every non-zero balance in the region, the store first, then sessions and route days by
     date."""
@@ -36,15 +92,34 @@ def balances_of(region: Region) -> QuerySet[StockBalance]:
             "holder__session__site",
             "holder__route_day__vaccinator_organisation",
         )
+        .annotate(place_date=Coalesce("holder__session__date", "holder__route_day__date"))
         .order_by(
-            "holder__session__date",
-            "holder__route_day__date",
+            # The store has no date: first on every database (SQLite and PostgreSQL differ).
+            F("place_date").asc(nulls_first=True),
             "holder_id",
-            "batch__product__name",
+            F("batch__product__name").asc(nulls_last=True),
             "batch__expires_on",
             "consumable",
         )
     )
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One holder and what it has."""
+
+    holder: StockHolder
+    balances: list[StockBalance]
+
+
+def holdings_of(region: Region) -> list[Holding]:
+    """The region's balances grouped by holder, in one query."""
+    return [
+        Holding(holder=balances[0].holder, balances=balances)
+        for balances in (
+            list(group) for _key, group in groupby(balances_of(region), lambda b: b.holder_id)
+        )
+    ]
 
 
 def movements_of(region: Region) -> QuerySet[StockMovement]:

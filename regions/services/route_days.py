@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.models import Region, VaccinatorOrganisation, VaccineProduct
+from outreach.models import Region, User, VaccinatorOrganisation, VaccineProduct
 from outreach.vaccine_rules import Pathway, rule_book
-from regions.models import RouteDay
+from regions.models import RouteDay, StaffAssignment
+from regions.services.stock import stock_return_everything
 
 
 @transaction.atomic
@@ -25,6 +26,8 @@ def route_day_create(
     ends_at: time,
     product: VaccineProduct,
 ) -> RouteDay:
+    """A day of home visits for one of the region's vaccinators: the rules in force on the day
+    must allow ``product`` for home vaccination."""
     problems = {}
     if vaccinator_organisation.region_id != region.pk:
         problems["vaccinator_organisation"] = _("Choose a vaccinator in the region.")
@@ -63,7 +66,14 @@ def route_day_create(
 
 
 @transaction.atomic
-def route_day_cancel(*, route_day: RouteDay) -> RouteDay:
+def route_day_cancel(*, route_day: RouteDay, user: User) -> RouteDay:
+    """Cancel the day: its unopened vials and its consumables go back to the store, and its staff
+    are free again. The row stays (the ledger points at it); the date is free for a new day."""
+    route_day = RouteDay.objects.select_for_update().get(pk=route_day.pk)
+    if route_day.cancelled_at is not None:
+        raise ValidationError(_("The route day is already cancelled."))
+    stock_return_everything(place=route_day, user=user, note=_("Route day cancelled"))
+    StaffAssignment.objects.filter(route_day=route_day).delete()
     route_day.cancelled_at = timezone.now()
     route_day.save(update_fields=["cancelled_at"])
     return route_day

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.models import Region, User, VaccinatorOrganisation
@@ -24,8 +25,15 @@ def staff_member_create(
     organisation: VaccinatorOrganisation | None,
     phone: str = "",
 ) -> StaffMember:
+    problems = {}
+    if not name.strip():
+        problems["name"] = _("Enter the person's name.")
+    if role not in StaffMember.Role.values:
+        problems["role"] = _("Choose a role from the list.")
     if organisation is not None and organisation.region_id != region.pk:
-        raise ValidationError({"organisation": _("Choose an organisation in the region.")})
+        problems["organisation"] = _("Choose an organisation in the region.")
+    if problems:
+        raise ValidationError(problems)
     return StaffMember.objects.create(
         region=region, name=name.strip(), role=role, organisation=organisation, phone=phone.strip()
     )
@@ -46,6 +54,17 @@ def staff_assign(
         raise ValidationError({"staff": _("Choose a person from the region.")})
     if not staff.active:
         raise ValidationError({"staff": _("%(name)s is no longer active.") % {"name": staff}})
+    if role is not None and role not in StaffMember.Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    cancelled = (
+        place.status not in PopupSession.OPEN
+        if isinstance(place, PopupSession)
+        else place.cancelled_at is not None
+    )
+    if cancelled:
+        raise ValidationError({"place": _("Staff cannot be put on a cancelled or finished plan.")})
+    if place.date < timezone.localdate():
+        raise ValidationError({"place": _("The day is over: choose a day from today on.")})
     default_start, default_end = local_span(place.date, place.starts_at, place.ends_at)
     starts_at = starts_at or default_start
     ends_at = ends_at or default_end
@@ -64,7 +83,10 @@ def staff_assign(
             )
     except IntegrityError:
         raise ValidationError(
-            {"staff": _("%(name)s is already assigned here.") % {"name": staff}}
+            {
+                "staff": _("%(name)s is already assigned to %(place)s.")
+                % {"name": staff, "place": place}
+            }
         ) from None
 
 

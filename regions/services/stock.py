@@ -14,6 +14,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.models import Region, User, VaccineProduct
@@ -27,7 +28,8 @@ from regions.models import (
     StockHolder,
     StockMovement,
 )
-from regions.selectors.stock import fefo_batches
+from regions.selectors.stock import fefo_batches, plan_fefo
+from regions.vials import vials_and_doses
 
 Kind = StockMovement.Kind
 
@@ -51,6 +53,14 @@ def holder_of(place: PopupSession | RouteDay) -> StockHolder:
     return holder
 
 
+def _holder_name(holder: StockHolder) -> str:
+    if holder.session_id:
+        return _("the pop-up session %(session)s") % {"session": holder.session}
+    if holder.route_day_id:
+        return _("the route day %(day)s") % {"day": holder.route_day}
+    return _("the region's store")
+
+
 def _item_name(batch: StockBatch | None, consumable: str) -> str:
     if batch is not None:
         return _("%(product)s, batch %(lot)s") % {
@@ -60,9 +70,17 @@ def _item_name(batch: StockBatch | None, consumable: str) -> str:
     return str(Consumable(consumable).label)
 
 
+def _amount(batch: StockBatch | None, quantity: int) -> str:
+    if batch is None:
+        return str(quantity)
+    return vials_and_doses(quantity, batch.product.doses_per_vial)
+
+
 def _take(holder: StockHolder, batch: StockBatch | None, consumable: str, quantity: int) -> None:
     balance = StockBalance.objects.filter(holder=holder, batch=batch, consumable=consumable)
     try:
+        # A savepoint: the constraint's refusal must not spoil the caller's transaction, which
+        # still reads what is left for the message.
         with transaction.atomic():
             changed = balance.update(quantity=F("quantity") - quantity)
     except IntegrityError:
@@ -71,14 +89,14 @@ def _take(holder: StockHolder, batch: StockBatch | None, consumable: str, quanti
         left = balance.values_list("quantity", flat=True).first() or 0
         raise InsufficientStock(
             _(
-                "Not enough %(item)s at %(holder)s: %(wanted)d wanted, %(left)d left. Another "
-                "coordinator may have just taken them; nothing was changed."
+                "Not enough %(item)s at %(holder)s: %(wanted)s wanted, %(left)s left (someone "
+                "may have just taken them). Nothing was changed."
             )
             % {
                 "item": _item_name(batch, consumable),
-                "holder": holder,
-                "wanted": quantity,
-                "left": left,
+                "holder": _holder_name(holder),
+                "wanted": _amount(batch, quantity),
+                "left": _amount(batch, left),
             }
         )
 
@@ -122,8 +140,26 @@ def _move(
 
 
 def _positive(value: int, field: str) -> None:
-    if value < 1:
+    if value is None or value < 1:
         raise ValidationError({field: _("Enter a number of at least 1.")})
+
+
+def _locked(place: PopupSession | RouteDay) -> PopupSession | RouteDay:
+    """The place's row, locked: two allocations to the same place are served one after the
+    other, so a team never gets a second anaphylaxis kit by a race. Only the place's own row is
+    locked (``of``), not its region or product."""
+    return (
+        type(place)
+        .objects.select_for_update(of=("self",))
+        .select_related("product", "region")
+        .get(pk=place.pk)
+    )
+
+
+def _is_open(place: PopupSession | RouteDay) -> bool:
+    if isinstance(place, PopupSession):
+        return place.is_open
+    return place.cancelled_at is None
 
 
 @transaction.atomic
@@ -140,6 +176,12 @@ def stock_receive(
     """Vials of a batch arrive at the region's store."""
     _positive(vials, "vials")
     lot_number = lot_number.strip()
+    if not lot_number:
+        raise ValidationError({"lot_number": _("Enter the batch number printed on the carton.")})
+    if expires_on < timezone.localdate():
+        raise ValidationError(
+            {"expires_on": _("The batch has expired: it cannot be taken into stock.")}
+        )
     batch, created = StockBatch.objects.get_or_create(
         product=product, lot_number=lot_number, defaults={"expires_on": expires_on}
     )
@@ -165,6 +207,9 @@ def stock_receive(
 def stock_receive_consumable(
     *, region: Region, user: User, consumable: str, quantity: int, note: str = ""
 ) -> StockMovement:
+    """Pieces of a consumable arrive at the region's store."""
+    if consumable not in Consumable.values:
+        raise ValidationError({"consumable": _("Choose a consumable from the list.")})
     _positive(quantity, "quantity")
     return _move(
         region=region,
@@ -189,6 +234,9 @@ def stock_allocate(
     consumables they need and an anaphylaxis kit for a team that has none. Without a chosen batch,
     the batches expiring first (and not before the day of use) are taken first."""
     _positive(vials, "vials")
+    place = _locked(place)
+    if not _is_open(place):
+        raise ValidationError(_("Stock cannot be allocated to a cancelled or finished plan."))
     product = place.product
     store = store_of(place.region)
     holder = holder_of(place)
@@ -199,7 +247,21 @@ def stock_allocate(
             raise ValidationError({"batch": _("The batch expires before the day of use.")})
         plan = [(batch, vials)]
     else:
-        plan = _fefo_plan(store, product, vials, place.date)
+        plan, missing = plan_fefo(fefo_batches(store, product, place.date), vials, product)
+        if missing:
+            raise InsufficientStock(
+                _(
+                    "Not enough %(product)s in the region's store: %(wanted)d vials wanted, "
+                    "%(have)d usable on %(day)s (someone may have just taken them). Nothing was "
+                    "changed."
+                )
+                % {
+                    "product": product.name,
+                    "wanted": vials,
+                    "have": vials - missing,
+                    "day": place.date.isoformat(),
+                }
+            )
     movements = [
         _move(
             region=place.region,
@@ -232,33 +294,14 @@ def stock_allocate(
     return movements
 
 
-def _fefo_plan(
-    store: StockHolder, product: VaccineProduct, vials: int, day: date
-) -> list[tuple[StockBatch, int]]:
-    plan, wanted = [], vials
-    for batch, doses in fefo_batches(store, product, day):
-        take = min(doses // product.doses_per_vial, wanted)
-        if take:
-            plan.append((batch, take))
-            wanted -= take
-        if not wanted:
-            return plan
-    raise InsufficientStock(
-        _(
-            "Only %(have)d vials of %(product)s usable on %(day)s are in the store; %(wanted)d "
-            "wanted. Nothing was allocated."
-        )
-        % {"have": vials - wanted, "product": product.name, "day": day.isoformat(), "wanted": vials}
-    )
-
-
 @transaction.atomic
 def stock_return(
-    *, place: PopupSession | RouteDay, user: User, batch: StockBatch, vials: int
+    *, place: PopupSession | RouteDay, user: User, batch: StockBatch, vials: int, note: str = ""
 ) -> list[StockMovement]:
     """Unopened vials go back to the store, with the consumables they were allocated with (as far
     as the place still has them)."""
     _positive(vials, "vials")
+    place = _locked(place)
     store = store_of(place.region)
     holder = holder_of(place)
     movements = [
@@ -270,6 +313,7 @@ def stock_return(
             quantity=vials * batch.product.doses_per_vial,
             source=holder,
             target=store,
+            note=note,
         )
     ]
     held = dict(
@@ -287,6 +331,45 @@ def stock_return(
                     quantity=quantity,
                     source=holder,
                     target=store,
+                    note=note,
+                )
+            )
+    return movements
+
+
+@transaction.atomic
+def stock_return_everything(
+    *, place: PopupSession | RouteDay, user: User, note: str = ""
+) -> list[StockMovement]:
+    """Everything a place holds goes back to the store: its unopened vials and every consumable,
+    the anaphylaxis kit too (a cancelled plan). Doses left in an opened vial stay, to be recorded
+    as wasted."""
+    place = _locked(place)
+    store = store_of(place.region)
+    field = "holder__session" if isinstance(place, PopupSession) else "holder__route_day"
+    balances = (
+        StockBalance.objects.filter(quantity__gt=0, **{field: place})
+        .select_related("holder", "batch__product")
+        .order_by("batch__expires_on", "consumable")
+    )
+    movements = []
+    for balance in balances:
+        quantity = balance.quantity
+        if balance.batch is not None:
+            per_vial = balance.batch.product.doses_per_vial
+            quantity -= quantity % per_vial
+        if quantity:
+            movements.append(
+                _move(
+                    region=place.region,
+                    kind=Kind.RETURN,
+                    user=user,
+                    batch=balance.batch,
+                    consumable=balance.consumable,
+                    quantity=quantity,
+                    source=balance.holder,
+                    target=store,
+                    note=note,
                 )
             )
     return movements
@@ -305,10 +388,15 @@ def stock_use(
 ) -> list[StockMovement]:
     """Record doses given (each uses a syringe and a needle, as far as the place has them) and
     doses wasted, with why."""
+    administered, wasted = administered or 0, wasted or 0
     if administered < 0 or wasted < 0 or administered + wasted == 0:
         raise ValidationError(_("Enter the doses given or wasted."))
-    if wasted and not waste_reason:
+    reasons = set(StockMovement.WasteReason.values) - {StockMovement.WasteReason.NONE}
+    if wasted and waste_reason not in reasons:
         raise ValidationError({"waste_reason": _("Say why the doses were wasted.")})
+    if not wasted:
+        waste_reason = ""
+    place = _locked(place)
     holder = holder_of(place)
     movements = []
     if administered:

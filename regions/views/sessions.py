@@ -23,6 +23,8 @@ from regions.selectors import referrals as referral_selectors
 from regions.selectors import sessions as session_selectors
 from regions.services import sessions as session_services
 from regions.views.common import page_context
+from regions.views.staff import place_staff_context
+from regions.views.stock import place_stock_context
 
 
 def _region(request, code: str):
@@ -162,7 +164,13 @@ def session_page(request, region, session, *, booking_form=None, status: int = 2
 
 
 def _place_fragments(request, session) -> dict:
-    return {}
+    """The session's stock and staff, with their forms (``regions.views.stock`` and ``.staff``)."""
+    return {
+        **place_stock_context(request, session, "session"),
+        **place_staff_context(request, session, "session"),
+        "place_stock": True,
+        "place_staff": True,
+    }
 
 
 @require_GET

@@ -268,7 +268,7 @@ def test_it_refuses_an_astrazeneca_session_or_route_day_while_the_pause_lasts(
 
 def test_it_does_not_flag_what_was_cancelled(week, administrator, hovedstaden_coordinator):
     sessions.session_cancel(session=week.comirnaty_session, user=hovedstaden_coordinator)
-    route_days.route_day_cancel(route_day=week.route_day)
+    route_days.route_day_cancel(route_day=week.route_day, user=hovedstaden_coordinator)
     ban(administrator, "comirnaty", Pathway.POPUP, source="SST: paused")
     _rule, conflicts = ban(administrator, "comirnaty", Pathway.HOME, source="SST: paused")
     assert conflicts["regions"] == 0

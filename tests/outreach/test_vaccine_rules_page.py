@@ -386,7 +386,7 @@ def test_it_shows_the_conflicts_in_the_same_number_of_queries_however_many(
     for session in planned[1:]:
         sessions.session_cancel(session=session, user=hovedstaden_coordinator)
     for day in days[1:]:
-        route_days.route_day_cancel(route_day=day)
+        route_days.route_day_cancel(route_day=day, user=hovedstaden_coordinator)
     with CaptureQueriesContext(connection) as few_queries:
         few = client.get(region_url()).content.decode()
     assert few.count('<tr id="conflicting-') == 1 + 2 + 1
