@@ -112,3 +112,19 @@ def test_it_lists_the_inbox_in_the_same_queries_for_few_and_many(
     world.referrals(tmp_path, kbh_caseworker, "101", 12, start=20)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(inbox())
+
+
+def test_it_switches_language_back_to_the_inbox_after_a_refused_return(
+    client, tmp_path, kbh_caseworker, hovedstaden_coordinator
+):
+    (referral,) = world.referrals(tmp_path, kbh_caseworker, "101", 1)
+    client.force_login(hovedstaden_coordinator)
+    refused = client.post(
+        reverse("regions:referral-return", kwargs={"code": "1084", "pk": referral.pk}),
+        {f"return-{referral.pk}-comment": ""},
+        HTTP_REFERER=f"http://testserver{inbox()}?pathway=popup",
+    )
+    assert refused.status_code == 422
+    # The switch leads back to the inbox, not to the address that only takes posts.
+    assert refused.context["language_next"] == f"http://testserver{inbox()}?pathway=popup"
+    assert client.get(inbox()).context["language_next"] == inbox()

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from outreach.roles import Role
 from regions.models import PopupSession, StockBalance
@@ -30,10 +31,14 @@ def test_it_lets_exactly_one_of_two_coordinators_take_the_last_vials(
     outcomes = {}
 
     def allocate(user, session_pk):
-        # Each thread has its own database connection: two real sessions racing.
+        # Each thread has its own database connection: two real sessions racing. The active
+        # language is per thread too: speak English here, as the rest of the test does.
         try:
             start.wait()
-            stock.stock_allocate(place=PopupSession.objects.get(pk=session_pk), user=user, vials=2)
+            with translation.override("en"):
+                stock.stock_allocate(
+                    place=PopupSession.objects.get(pk=session_pk), user=user, vials=2
+                )
             outcomes[user.username] = "won"
         except stock.InsufficientStock as refused:
             outcomes[user.username] = refused.messages[0]
