@@ -139,6 +139,41 @@ def _move(
     )
 
 
+def _as_far_as_held(holder: StockHolder, quantities: dict[str, int]) -> dict[str, int]:
+    """``quantities`` of consumables, capped at what ``holder`` has of each."""
+    held = dict(
+        StockBalance.objects.filter(holder=holder, batch=None).values_list("consumable", "quantity")
+    )
+    return {item: min(quantity, held.get(item, 0)) for item, quantity in quantities.items()}
+
+
+def _move_consumables(
+    place: PopupSession | RouteDay,
+    quantities: dict[str, int],
+    *,
+    kind: str,
+    user: User,
+    source: StockHolder | None = None,
+    target: StockHolder | None = None,
+    note: str = "",
+) -> list[StockMovement]:
+    """One movement per consumable with a quantity (none for a zero)."""
+    return [
+        _move(
+            region=place.region,
+            kind=kind,
+            user=user,
+            consumable=consumable,
+            quantity=quantity,
+            source=source,
+            target=target,
+            note=note,
+        )
+        for consumable, quantity in quantities.items()
+        if quantity
+    ]
+
+
 def _positive(value: int, field: str) -> None:
     if value is None or value < 1:
         raise ValidationError({field: _("Enter a number of at least 1.")})
@@ -279,18 +314,9 @@ def stock_allocate(
         holder=holder, consumable=Consumable.ANAPHYLAXIS_KIT, quantity__gt=0
     ).exists():
         needs[Consumable.ANAPHYLAXIS_KIT] = 1
-    for consumable, quantity in needs.items():
-        movements.append(
-            _move(
-                region=place.region,
-                kind=Kind.ALLOCATION,
-                user=user,
-                consumable=consumable,
-                quantity=quantity,
-                source=store,
-                target=holder,
-            )
-        )
+    movements += _move_consumables(
+        place, needs, kind=Kind.ALLOCATION, user=user, source=store, target=holder
+    )
     return movements
 
 
@@ -316,24 +342,15 @@ def stock_return(
             note=note,
         )
     ]
-    held = dict(
-        StockBalance.objects.filter(holder=holder, batch=None).values_list("consumable", "quantity")
+    movements += _move_consumables(
+        place,
+        _as_far_as_held(holder, consumables_for(batch.product, vials)),
+        kind=Kind.RETURN,
+        user=user,
+        source=holder,
+        target=store,
+        note=note,
     )
-    for consumable, quantity in consumables_for(batch.product, vials).items():
-        quantity = min(quantity, held.get(consumable, 0))
-        if quantity:
-            movements.append(
-                _move(
-                    region=place.region,
-                    kind=Kind.RETURN,
-                    user=user,
-                    consumable=consumable,
-                    quantity=quantity,
-                    source=holder,
-                    target=store,
-                    note=note,
-                )
-            )
     return movements
 
 
@@ -411,24 +428,17 @@ def stock_use(
                 note=note,
             )
         )
-        held = dict(
-            StockBalance.objects.filter(holder=holder, batch=None).values_list(
-                "consumable", "quantity"
-            )
+        used = {
+            consumable: per_dose * administered
+            for consumable, per_dose in consumables_per_administered_dose(batch.product).items()
+        }
+        movements += _move_consumables(
+            place,
+            _as_far_as_held(holder, used),
+            kind=Kind.ADMINISTERED,
+            user=user,
+            source=holder,
         )
-        for consumable, per_dose in consumables_per_administered_dose(batch.product).items():
-            quantity = min(per_dose * administered, held.get(consumable, 0))
-            if quantity:
-                movements.append(
-                    _move(
-                        region=place.region,
-                        kind=Kind.ADMINISTERED,
-                        user=user,
-                        consumable=consumable,
-                        quantity=quantity,
-                        source=holder,
-                    )
-                )
     if wasted:
         movements.append(
             _move(
