@@ -69,13 +69,6 @@ class RuleBook:
     def allows(self, product: VaccineProduct, pathway: str, target_group: int | None) -> bool:
         return self.verdict(product, pathway, target_group).allowed
 
-    def products_for(
-        self, products: Iterable[VaccineProduct], pathway: str, target_group: int | None = None
-    ) -> list[VaccineProduct]:
-        """The products allowed on ``pathway``; without a target group, those allowed for at
-        least the groups not banned specifically (a session may still exclude some citizens)."""
-        return [product for product in products if self.allows(product, pathway, target_group)]
-
 
 def rule_book(day: date) -> RuleBook:
     rules = VaccineRule.objects.filter(

@@ -27,13 +27,8 @@ class VialArithmetic:
 
     @property
     def wasted(self) -> int:
-        """Doses left in the last opened vial."""
+        """Doses left in the last opened vial: as many more citizens would use it up."""
         return self.doses - self.booked
-
-    @property
-    def to_fill_last_vial(self) -> int:
-        """More citizens that would use the last vial up (0 when nothing is wasted)."""
-        return self.wasted
 
     def __str__(self) -> str:
         if self.booked == 0:
@@ -60,8 +55,8 @@ class VialArithmetic:
         return ngettext(
             "%(n)d more citizen would fill the last vial.",
             "%(n)d more citizens would fill the last vial.",
-            self.to_fill_last_vial,
-        ) % {"n": self.to_fill_last_vial}
+            self.wasted,
+        ) % {"n": self.wasted}
 
 
 def vials_and_doses(doses: int, doses_per_vial: int) -> str:

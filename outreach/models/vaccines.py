@@ -66,10 +66,6 @@ class VaccineProduct(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def vials_for(self, doses: int) -> int:
-        """The vials to open for ``doses`` doses (an opened vial is used up or wasted)."""
-        return -(-doses // self.doses_per_vial)
-
 
 class VaccineRule(models.Model):
     """A dated, sourced rule: on which pathway, and for which target group, a product may be used.

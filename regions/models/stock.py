@@ -82,10 +82,6 @@ class StockHolder(models.Model):
             return str(self.route_day)
         return str(_("The region's store"))
 
-    @property
-    def is_store(self) -> bool:
-        return self.session_id is None and self.route_day_id is None
-
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses the bulk writes that would bypass the model's own refusal."""

@@ -96,20 +96,6 @@ def distance_km(a: Postcode, b: Postcode) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def open_sessions_by_distance(
-    region: Region, postcode: Postcode | None
-) -> list[tuple[PopupSession, float | None]]:
-    """The region's open sessions from today, nearest the citizen's postcode first (then by
-    date), with the distance in km; without a known postcode, by date only."""
-    sessions = list(
-        sessions_of(region).filter(status__in=PopupSession.OPEN, date__gte=timezone.localdate())
-    )
-    if postcode is None:
-        return [(session, None) for session in sessions]
-    ranked = [(session, distance_km(postcode, session.site.postcode)) for session in sessions]
-    return sorted(ranked, key=lambda pair: (round(pair[1]), pair[0].date, pair[0].starts_at))
-
-
 def local_span(day, starts_at, ends_at) -> tuple[datetime, datetime]:
     """A day's hours as two aware datetimes in the local time zone."""
     zone = timezone.get_current_timezone()
