@@ -71,6 +71,18 @@ class Visitation(models.Model):
     )
     guardian_informed_by = models.CharField(_("guardian informed by"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    severe_allergy = models.BooleanField(
+        _("earlier severe allergic reaction"),
+        default=False,
+        help_text=_("The vaccinator then observes the citizen for 30 minutes instead of 15."),
+    )
+    access_notes = models.TextField(
+        _("access notes for the vaccinator"),
+        blank=True,
+        help_text=_(
+            "Key box, door code, which door, a dog: what the vaccinator needs at the door."
+        ),
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -151,6 +163,18 @@ class Referral(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    dose = models.PositiveSmallIntegerField(_("dose"), default=1)
+    product = models.ForeignKey(
+        "outreach.VaccineProduct",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+        help_text=_("For dose 2: the product of dose 1, the only one it may be given with."),
+    )
+    not_before = models.DateField(_("not before"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

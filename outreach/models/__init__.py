@@ -17,10 +17,12 @@ from outreach.models.organisations import (
 )
 from outreach.models.reference import Postcode, TargetGroup
 from outreach.models.users import User
+from outreach.models.vaccinations import AdverseReaction, Outcome, VaccinationRecord
 from outreach.models.vaccines import VaccineProduct, VaccineRule
 
 __all__ = [
     "AccessEvent",
+    "AdverseReaction",
     "Citizen",
     "Municipality",
     "MunicipalityGroupObjectPermission",
@@ -28,6 +30,7 @@ __all__ = [
     "NationalBody",
     "NationalBodyGroupObjectPermission",
     "NationalBodyUserObjectPermission",
+    "Outcome",
     "Postcode",
     "Region",
     "RegionGroupObjectPermission",
@@ -35,6 +38,7 @@ __all__ = [
     "RoleGroup",
     "TargetGroup",
     "User",
+    "VaccinationRecord",
     "VaccinatorOrganisation",
     "VaccinatorOrganisationGroupObjectPermission",
     "VaccinatorOrganisationUserObjectPermission",

@@ -1,3 +1,4 @@
+from regions.models.planning import PlanningRun
 from regions.models.sessions import PopupSession, PopupSite, RouteDay, SessionBooking
 from regions.models.staff import StaffAssignment, StaffMember
 from regions.models.stock import (
@@ -10,6 +11,7 @@ from regions.models.stock import (
 
 __all__ = [
     "Consumable",
+    "PlanningRun",
     "PopupSession",
     "PopupSite",
     "RouteDay",

@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outreach.models import Outcome
+
 
 class PopupSite(models.Model):
     """A temporary local vaccination place the region agrees with a municipality: a sports hall,
@@ -155,6 +157,19 @@ class SessionBooking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    outcome_note = models.TextField(_("note"), blank=True)
+    vaccination = models.ForeignKey(
+        "outreach.VaccinationRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["slot_at", "pk"]
