@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.http import Http404
@@ -259,3 +260,43 @@ def get_owned(queryset: QuerySet, *, owner: Model, owner_field: str, **lookup) -
     """An object that belongs to an organisation the caller has already obtained through this
     module (and so checked): 404 when it does not exist or belongs to another organisation."""
     return get_from(queryset.filter(**{owner_field: owner}), **lookup)
+
+
+# Route lists: shared per object --------------------------------------------------------------
+
+
+def route_lists_visible_to(user) -> QuerySet:
+    """Route lists a user may see: the region's coordinators see every list of their region, drafts
+    included; a vaccinator sees a list only once it is published to them, through the
+    django-guardian object permission ``view_routelist`` granted to their practice's vaccinator
+    role group (or to them by name)."""
+    route_list = apps.get_model("vaccinators", "RouteList")
+    if not user.is_authenticated or not user.is_active:
+        return route_list.objects.none()
+    coordinated = [
+        pk
+        for (kind, pk), codenames in grants(user).by_organisation.items()
+        if kind == K.REGION and "coordinate_region" in codenames
+    ]
+    published_to = Q(
+        routelistgroupobjectpermission__group__user=user,
+        routelistgroupobjectpermission__group__role_group__isnull=False,
+        routelistgroupobjectpermission__permission__codename="view_routelist",
+    ) | Q(
+        routelistuserobjectpermission__user=user,
+        routelistuserobjectpermission__permission__codename="view_routelist",
+    )
+    ids = route_list.objects.filter(
+        Q(region__in=coordinated) | (published_to & Q(status__in=route_list.LIVE))
+    ).values("pk")
+    return route_list.objects.filter(pk__in=ids)
+
+
+def get_route_list_for_user(user, pk: int):
+    """A route list the user may see, else 404 (whether it exists or not)."""
+    return get_from(
+        route_lists_visible_to(user).select_related(
+            "vaccinator_organisation", "region", "product", "route_day"
+        ),
+        pk=pk,
+    )
