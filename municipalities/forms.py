@@ -208,6 +208,8 @@ class VisitationForm(forms.ModelForm):
             "guardian_informed_at",
             "guardian_informed_how",
             "guardian_informed_by",
+            "severe_allergy",
+            "access_notes",
             "note",
         ]
         widgets = {
@@ -220,6 +222,7 @@ class VisitationForm(forms.ModelForm):
                 format="%Y-%m-%dT%H:%M",
             ),
             "justification": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+            "access_notes": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
             "note": forms.Textarea(attrs={"class": "form-input", "rows": 3}),
         }
 
@@ -235,7 +238,9 @@ class VisitationForm(forms.ModelForm):
         self.fields["mobility"].choices = [("", _("Not assessed")), *Visitation.Mobility.choices]
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.Select):
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-checkbox")
+            elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-input")

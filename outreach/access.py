@@ -33,6 +33,7 @@ from outreach.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleGroup,
+    VaccinationRecord,
     VaccinatorOrganisation,
     VaccinatorOrganisationGroupObjectPermission,
     VaccinatorOrganisationUserObjectPermission,
@@ -300,3 +301,82 @@ def get_route_list_for_user(user, pk: int):
         ),
         pk=pk,
     )
+
+
+# Vaccination records: the kernel's clinical record, read by every actor -------------------------
+
+# The right on an organisation that lets its holders read vaccination records, per kind: the
+# municipality's casework, the region's coordination, the vaccinator's own work, and nationally
+# the SSI integration and the administrator (who both submit SSI's lists). Auditors read the
+# access log, not the records.
+VACCINATION_RECORD_RIGHTS: dict[str, frozenset[str]] = {
+    K.MUNICIPALITY: frozenset({"work_cases"}),
+    K.REGION: frozenset({"coordinate_region"}),
+    K.VACCINATOR: frozenset({"vaccinate"}),
+    K.NATIONAL: frozenset({"submit_ssi_lists"}),
+}
+
+
+_ORGANISATION_MODELS = {
+    K.MUNICIPALITY: Municipality,
+    K.REGION: Region,
+    K.VACCINATOR: VaccinatorOrganisation,
+    K.NATIONAL: NationalBody,
+}
+
+
+def _ids_with_record_right(user, kind: str) -> set[int]:
+    rights = VACCINATION_RECORD_RIGHTS[kind]
+    return {
+        pk
+        for (k, pk), codenames in grants(user).by_organisation.items()
+        if k == kind and codenames & rights
+    }
+
+
+def vaccination_records_visible_to(user) -> QuerySet[VaccinationRecord]:
+    """Vaccination records a user may read: a municipality's caseworkers and leads those of its
+    citizens; a region's coordinators those of citizens referred to the region; a vaccinator
+    organisation those it gave; the national integration and administrator all; nobody else.
+    Invalidated records included (they are part of the history)."""
+    if not user.is_authenticated or not user.is_active:
+        return VaccinationRecord.objects.none()
+    if _ids_with_record_right(user, K.NATIONAL):
+        return VaccinationRecord.objects.all()
+    municipalities = _ids_with_record_right(user, K.MUNICIPALITY)
+    regions = _ids_with_record_right(user, K.REGION)
+    vaccinators = _ids_with_record_right(user, K.VACCINATOR)
+    if not (municipalities or regions or vaccinators):
+        return VaccinationRecord.objects.none()
+    # A citizen referred to a region twice (dose 1 and 2) would appear twice through the join:
+    # filter on the ids instead.
+    ids = VaccinationRecord.objects.filter(
+        Q(citizen__municipality__in=municipalities)
+        | Q(citizen__referrals__region__in=regions)
+        | Q(vaccinator_organisation__in=vaccinators)
+    ).values("pk")
+    return VaccinationRecord.objects.filter(pk__in=ids)
+
+
+def may_read_vaccination_records(user) -> bool:
+    """Whether the user holds a right to read vaccination records anywhere."""
+    return any(_ids_with_record_right(user, kind) for kind in VACCINATION_RECORD_RIGHTS)
+
+
+def vaccination_record_reader(user) -> Model | None:
+    """The organisation in whose name the user reads vaccination records (for the access log):
+    the first of their memberships that carries the right."""
+    for membership in memberships(user):
+        organisation = membership.organisation
+        if grants(user).on(organisation) & VACCINATION_RECORD_RIGHTS[organisation.kind]:
+            return organisation
+    # Only a per-object grant to the user (a time-limited cross-municipality grant, say).
+    for (kind, pk), codenames in sorted(grants(user).by_organisation.items()):
+        if codenames & VACCINATION_RECORD_RIGHTS[kind]:
+            return _ORGANISATION_MODELS[kind].objects.get(pk=pk)
+    return None
+
+
+def get_vaccination_record_for_user(user, pk: int) -> VaccinationRecord:
+    """A vaccination record the user may read, else 404 (whether it exists or not)."""
+    return get_from(vaccination_records_visible_to(user), pk=pk)

@@ -120,6 +120,38 @@ def access_event_record(
     )
 
 
+def access_events_record_each(
+    *,
+    user: User,
+    organisation: Model,
+    action: str,
+    citizen_ids,
+    purpose: str = "",
+    detail: str = "",
+) -> int:
+    """Log one look-up per citizen, in one insert, in the caller's transaction: for an export,
+    where each citizen's own access report must show that their data left (DESIGN.md §5).
+    Returns the number of events written."""
+    roles = ",".join(
+        sorted(m.role for m in access.memberships(user) if m.organisation == organisation)
+    )
+    events = [
+        AccessEvent(
+            user=user,
+            organisation_kind=organisation.kind,
+            organisation_code=organisation.code,
+            role=roles,
+            citizen_id=citizen_id,
+            action=action,
+            purpose=purpose[:200],
+            detail=detail[:200],
+        )
+        for citizen_id in dict.fromkeys(citizen_ids)
+    ]
+    AccessEvent.objects.bulk_create(events)
+    return len(events)
+
+
 # Vaccine rules ---------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ variables set, the app runs on the embedded default: SQLite, Celery tasks in pro
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +155,11 @@ CELERY_TIMEZONE = "Europe/Copenhagen"
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE = {
     "scan-ssi-inbox": {"task": "municipalities.scan_ssi_inbox", "schedule": 300.0},
+    # Early, before the coordinators plan the day: citizens whose dose 2 falls due join the pools.
+    "move-dose-two-into-pools": {
+        "task": "regions.move_dose_two_into_pools",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
 
 # Authentication and access -------------------------------------------------------------------
@@ -260,3 +266,12 @@ LOGGING = {
 # a citizen's time slot the ride picks them up.
 POPUP_MAX_WASTED_DOSES = env.int("POPUP_MAX_WASTED_DOSES", 2, minimum=0)
 POPUP_PICKUP_MINUTES_BEFORE = env.int("POPUP_PICKUP_MINUTES_BEFORE", 30, minimum=0)
+
+# Dose 2: a citizen joins the region's pool (home visits or pop-up) this many days before the
+# earliest day their dose 2 may be given, so it can be planned in time.
+DOSE_TWO_LEAD_DAYS = env.int("DOSE_TWO_LEAD_DAYS", 7, minimum=0)
+
+# FHIR export: the base of the identifier systems, extensions and code systems of our own (the
+# citizen's internal id, the vaccinator's code, home visit or pop-up). Set it to a URL the
+# operator controls; the default's ".invalid" domain says it is a placeholder (ADR 0011).
+FHIR_SYSTEM_BASE = env.str("FHIR_SYSTEM_BASE", "https://outreach.invalid/fhir").rstrip("/")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("vaccinators/", include("vaccinators.urls")),
     path("api/v1/", include("municipalities.api_urls")),
+    path("api/v1/", include("outreach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

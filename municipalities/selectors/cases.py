@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from municipalities.models import (
     TransportBooking,
     Visitation,
 )
+from outreach.models import AdverseReaction, VaccinationRecord
 
 
 def tasks_of(municipality) -> QuerySet[ContactTask]:
@@ -184,4 +185,34 @@ def current_visitation(task: ContactTask) -> Visitation | None:
 
 
 def active_referral(task: ContactTask) -> Referral | None:
-    return Referral.objects.filter(task=task).exclude(status=Referral.Status.WITHDRAWN).first()
+    return (
+        Referral.objects.filter(task=task)
+        .exclude(status=Referral.Status.WITHDRAWN)
+        .select_related("product")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class VaccinationHistory:
+    """A citizen's vaccinations from the kernel's record: every record, invalidated ones
+    included (struck through on the page), and the dose-2 window while dose 2 is outstanding."""
+
+    records: list[VaccinationRecord]
+    dose_two_window: tuple | None  # (earliest, due, latest)
+
+
+def vaccination_history(citizen_id: int) -> VaccinationHistory:
+    records = list(
+        VaccinationRecord.objects.filter(citizen_id=citizen_id)
+        .select_related("product", "vaccinator_organisation", "invalidated_by")
+        .prefetch_related(
+            Prefetch(
+                "adverse_reactions", queryset=AdverseReaction.objects.order_by("onset_at", "pk")
+            )
+        )
+        .order_by("dose", "given_at", "pk")
+    )
+    valid = {record.dose: record for record in records if record.is_valid}
+    window = valid[1].dose_two_window() if 1 in valid and 2 not in valid else None
+    return VaccinationHistory(records=records, dose_two_window=window)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from municipalities.models import (
     Visitation,
 )
 from municipalities.services.tasks import task_claim
-from outreach.models import Citizen, User
+from outreach.models import Citizen, User, VaccinationRecord
 
 Stage = ContactTask.Stage
 D = Visitation.Decision
@@ -111,6 +111,22 @@ def _end_current_pathway(task: ContactTask, now: datetime) -> None:
     ).update(status=TransportBooking.Status.CANCELLED)
 
 
+def _dose_two_facts(citizen_id: int) -> dict:
+    """What a referral of a citizen who has had dose 1 (and not dose 2) must say: dose 2, with
+    the dose-1 product, not before the interval in force allows. Empty for anyone else."""
+    doses = {
+        record.dose: record
+        for record in VaccinationRecord.objects.valid()
+        .filter(citizen_id=citizen_id)
+        .select_related("product")
+    }
+    first = doses.get(1)
+    if first is None or 2 in doses:
+        return {}
+    earliest, due, _latest = first.dose_two_window()
+    return {"dose": 2, "product": first.product, "not_before": earliest, "due_on": due}
+
+
 @transaction.atomic
 def visitation_decide(*, task: ContactTask, user: User, **data) -> Visitation:
     """Record the municipality's assessment and decision, or revise the one in force.
@@ -157,6 +173,7 @@ def visitation_decide(*, task: ContactTask, user: User, **data) -> Visitation:
             requested_by=user,
             requested_at=now,
             status_changed_at=now,
+            **_dose_two_facts(citizen.pk),
         )
         task.stage = Stage.REFERRED
         task.referral_status = Referral.Status.REQUESTED
@@ -215,6 +232,69 @@ def task_reopen(*, task: ContactTask, user: User) -> ContactTask:
     task.stage = _stage_before_decision(task)
     task.save()
     return task_claim(task=task, user=user)
+
+
+class NoDoseOneReferral(ValidationError):
+    """Dose 2 follows the path of dose 1; without a completed dose-1 referral there is none."""
+
+
+@transaction.atomic
+def referral_for_dose_two(*, record: VaccinationRecord) -> Referral | None:
+    """Send a citizen whose dose 2 falls due back to the region, on the pathway of dose 1.
+
+    ``record`` is the citizen's valid dose-1 record. The referral is accepted at once (the region
+    accepted the citizen for dose 1), for dose 2 with the dose-1 product (the only one it may be
+    given with), not before the earliest day of the interval in force and due on its recommended
+    day. It belongs to the case of the citizen's latest completed dose-1 referral and is
+    requested in the name of whoever requested that one. Returns None when the citizen already
+    has an active referral, so a second run changes nothing; raises ``NoDoseOneReferral`` when
+    there is no completed dose-1 referral to follow.
+    """
+    record = VaccinationRecord.objects.select_related(
+        "product", "citizen__municipality__region"
+    ).get(pk=record.pk)
+    if not record.is_valid or record.dose != 1:
+        raise ValidationError(_("Only a valid dose-1 record leads to a dose-2 referral."))
+    if VaccinationRecord.objects.valid().filter(citizen_id=record.citizen_id, dose=2).exists():
+        raise ValidationError(_("The citizen has had dose 2."))
+    if Referral.objects.filter(citizen_id=record.citizen_id, status__in=Referral.ACTIVE).exists():
+        return None
+    first = (
+        Referral.objects.filter(citizen_id=record.citizen_id, dose=1, status=Referral.Status.DONE)
+        .order_by("-status_changed_at", "-pk")
+        .first()
+    )
+    if first is None:
+        raise NoDoseOneReferral(_("The citizen has no completed dose-1 referral to follow."))
+    earliest, due, _latest = record.dose_two_window()
+    now = timezone.now()
+    try:
+        # A savepoint: another run creating the same referral at once is not an error here.
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                task_id=first.task_id,
+                citizen_id=record.citizen_id,
+                municipality_id=first.municipality_id,
+                region=record.citizen.municipality.region,
+                visitation_id=first.visitation_id,
+                pathway=(
+                    Referral.Pathway.HOME
+                    if record.setting == VaccinationRecord.Setting.HOME
+                    else Referral.Pathway.POPUP
+                ),
+                status=Referral.Status.ACCEPTED,
+                requested_by_id=first.requested_by_id,
+                requested_at=now,
+                status_changed_at=now,
+                dose=2,
+                product=record.product,
+                not_before=earliest,
+                due_on=due,
+            )
+    except IntegrityError:
+        return None  # the unique active referral: someone else was first
+    ContactTask.objects.filter(pk=first.task_id).update(referral_status=referral.status)
+    return referral
 
 
 def _referral_set(referral: Referral, status: str, *, allowed_from: tuple, **fields) -> Referral:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -105,7 +106,7 @@ class VaccinationRecord(models.Model):
         dose 2."""
         if self.dose >= 2:
             return None
-        given = self.given_at.date()
+        given = timezone.localdate(self.given_at)  # the Danish day, not UTC's
         product = self.product
         return (
             given + timedelta(days=product.interval_min_days),

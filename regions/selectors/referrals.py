@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from municipalities.models import Referral
@@ -16,7 +16,7 @@ from regions.selectors.sessions import distance_km
 
 def referrals_of(region: Region) -> QuerySet[Referral]:
     return Referral.objects.filter(region=region).select_related(
-        "citizen__target_group", "municipality", "visitation"
+        "citizen__target_group", "municipality", "visitation", "product"
     )
 
 
@@ -42,11 +42,15 @@ def inbox(
 
 
 def waiting_for_session(region: Region, session: PopupSession) -> list[tuple[Referral, float]]:
-    """Accepted pop-up referrals without a time, nearest the session's site first (by the
-    citizen's postcode), with the distance in km (None when the postcode is unknown)."""
+    """Accepted pop-up referrals without a time that may be booked into ``session``, nearest the
+    session's site first (by the citizen's postcode), with the distance in km (None when the
+    postcode is unknown). A dose 2 waits for a session with its dose-1 product, on or after its
+    earliest day."""
     referrals = list(
         referrals_of(region)
         .filter(pathway=Referral.Pathway.POPUP, status=Referral.Status.ACCEPTED)
+        .filter(Q(product__isnull=True) | Q(product=session.product_id))
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=session.date))
         .order_by("status_changed_at", "pk")
     )
 

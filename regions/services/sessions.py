@@ -132,7 +132,7 @@ def session_book(
     none is chosen). The referral becomes scheduled and the citizen's ride gets the site and a
     pickup time on the municipality's transport list."""
     session = _locked_open(session)
-    referral = Referral.objects.select_related("citizen").get(pk=referral.pk)
+    referral = Referral.objects.select_related("citizen", "product").get(pk=referral.pk)
     if referral.region_id != session.region_id or referral.pathway != Referral.Pathway.POPUP:
         raise ValidationError(_("Only the region's pop-up referrals can be booked into a session."))
     if referral.status != Referral.Status.ACCEPTED:
@@ -142,6 +142,27 @@ def session_book(
         )
     if session.date < timezone.localdate():
         raise ValidationError(_("The session is over."))
+    if referral.product_id is not None and referral.product_id != session.product_id:
+        raise ValidationError(
+            _(
+                "Dose %(dose)s must be given with %(product)s, the product of dose 1; "
+                "this session uses %(session)s."
+            )
+            % {
+                "dose": referral.dose,
+                "product": referral.product.name,
+                "session": session.product.name,
+            }
+        )
+    if referral.not_before is not None and session.date < referral.not_before:
+        raise ValidationError(
+            _("Dose %(dose)s may not be given before %(day)s; the session is on %(date)s.")
+            % {
+                "dose": referral.dose,
+                "day": referral.not_before.isoformat(),
+                "date": session.date.isoformat(),
+            }
+        )
     verdict = rule_book(session.date).verdict(
         session.product, Pathway.POPUP, referral.citizen.target_group_id
     )

@@ -89,6 +89,8 @@ PROTECTED = {
 API = {
     "municipalities-api:ssi-list-create": {},
     "municipalities-api:ssi-list-detail": {"pk": 1},
+    "outreach-api:immunization-list": {},
+    "outreach-api:immunization-detail": {"pk": 1},
     "api-schema": {},
     "api-docs": {},
 }
