@@ -203,6 +203,23 @@ def _home_accepted_with_guardian(desk: _Desk, task: ContactTask) -> None:
     cases.referral_accept(referral=Referral.objects.get(visitation=visitation))
 
 
+def _home_accepted(desk: _Desk, task: ContactTask) -> None:
+    # The home-visit pool the region's planner fills a day from (the vaccinators' demo).
+    referral = desk.refer(
+        task, D.HOME, M.BEDRIDDEN,
+        access_notes="Nøgleboks ved hoveddøren, kode 1945. Ring på, før du går ind.",
+    )  # fmt: skip
+    cases.referral_accept(referral=referral)
+
+
+def _home_accepted_allergy(desk: _Desk, task: ContactTask) -> None:
+    referral = desk.refer(
+        task, D.HOME, M.LYING_TRANSPORT, severe_allergy=True,
+        note="Fik et alvorligt allergisk anfald efter en penicillinindsprøjtning i 2015.",
+    )  # fmt: skip
+    cases.referral_accept(referral=referral)
+
+
 def _declined(desk: _Desk, task: ContactTask) -> None:
     desk.reached(task, note="Ønsker ikke vaccination.")
     desk.decide(task, D.DECLINED, wants_vaccination=False)
@@ -263,6 +280,12 @@ STATES: list[tuple[str, Callable[[_Desk, ContactTask], None]]] = [
     ("pop-up referral accepted, sitting", _popup_accepted_sitting),
     ("home referral done", _home_done),
     ("pop-up referral returned", _popup_returned),
+    ("home referral accepted", _home_accepted),
+    ("home referral accepted, earlier severe allergic reaction", _home_accepted_allergy),
+    ("home referral accepted", _home_accepted),
+    ("home referral accepted", _home_accepted),
+    ("home referral accepted", _home_accepted),
+    ("home referral accepted", _home_accepted),
 ]
 
 
