@@ -260,3 +260,12 @@ LOGGING = {
 # a citizen's time slot the ride picks them up.
 POPUP_MAX_WASTED_DOSES = env.int("POPUP_MAX_WASTED_DOSES", 2, minimum=0)
 POPUP_PICKUP_MINUTES_BEFORE = env.int("POPUP_PICKUP_MINUTES_BEFORE", 30, minimum=0)
+
+# Route planner: the address and travel-time sources (dotted paths to classes; the defaults work
+# offline from postcode points and great-circle distances, ADR 0009), and the doses a pool smaller
+# than one vial may waste when a vial is opened for it anyway.
+PLANNER_GEOCODER = env.str("PLANNER_GEOCODER", "vaccinators.planner.geo.PostcodeGeocoder")
+PLANNER_TRAVEL_TIMES = env.str(
+    "PLANNER_TRAVEL_TIMES", "vaccinators.planner.geo.GreatCircleTravelTimes"
+)
+PLANNER_MAX_WASTED_DOSES = env.int("PLANNER_MAX_WASTED_DOSES", 2, minimum=0)
