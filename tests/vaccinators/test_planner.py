@@ -271,7 +271,9 @@ def test_it_flags_a_route_given_more_vials_than_the_vaccinator_carries():
 def test_it_plans_nothing_without_vials_or_vaccinators():
     candidates = around(12, within_m=1_000)
 
-    assert plan([vaccinator()], candidates, COMIRNATY, travel=TRAVEL, vials_available=0).routes == []
+    assert (
+        plan([vaccinator()], candidates, COMIRNATY, travel=TRAVEL, vials_available=0).routes == []
+    )
     assert plan([], candidates, COMIRNATY, travel=TRAVEL).unassigned == [c.id for c in candidates]
 
 

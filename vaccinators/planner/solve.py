@@ -121,29 +121,31 @@ def plan_fixed(
     exploration_level: int = 5,
     threads: int = 1,
     seed: int = 0,
+    noise: float = 0.05,
 ) -> Plan:
     """The yardstick for the planner's drive time: VROOM solved again and again with each
     vehicle's vials fixed (``vials``: vehicle id -> (vials, doses per vial), as a plan ended),
-    the jobs fed in a new random order each time (VROOM's heuristics depend on it), until
-    ``budget_seconds`` are spent. Returns the run with the least drive time among those that
-    fill every vial within its window (``solver_runs``: how many runs were made)."""
+    until ``budget_seconds`` are spent. The first run is the planner's own last solve; each later
+    one feeds the jobs in a new random order and perturbs every driving time by up to ``noise``
+    (both change where VROOM's heuristics start and which local optimum they end in), and is
+    judged on the true times. Returns the run with the least drive time among those that fill
+    every vial within its window (``solver_runs``: how many runs were made)."""
     started = time.perf_counter()
     problem = _Problem.build(list(vehicles), list(candidates), product, travel)
     solver = _Solver(problem, exploration_level=exploration_level, threads=threads)
     per_vial = [vials.get(v.id, (0, product.doses_per_vial))[1] for v in problem.vehicles]
     capacities = [vials.get(v.id, (0, 0))[0] * per_vial[i] for i, v in enumerate(problem.vehicles)]
-    rng = random.Random(seed)  # noqa: S311 (shuffles job orders, not secrets)
-    order, best = list(range(len(problem.candidates))), None
+    rng = random.Random(seed)  # noqa: S311 (perturbs a search, not secrets)
+    order, durations, best = list(range(len(problem.candidates))), None, None
     while solver.runs == 0 or time.perf_counter() - started < budget_seconds:
-        rng.shuffle(order)
-        routes = solver.solve(capacities, job_order=order)
+        routes = solver.solve(capacities, job_order=order, durations=durations)
         planned = [problem.route(v, stops, per_vial[v]) for v, stops in enumerate(routes)]
-        if any(len(r.stops) != capacities[v] or r.violations for v, r in enumerate(planned)):
-            continue
-        if best is None or sum(r.drive_seconds for r in planned) < sum(
-            r.drive_seconds for r in best
-        ):
-            best = planned
+        if all(len(r.stops) == capacities[v] and not r.violations for v, r in enumerate(planned)):
+            drive = sum(r.drive_seconds for r in planned)
+            if best is None or drive < sum(r.drive_seconds for r in best):
+                best = planned
+        rng.shuffle(order)
+        durations = _perturbed(problem.durations, noise, rng)
     routed = {s.candidate_id for r in best or [] for s in r.stops}
     return Plan(
         routes=[r for r in best or [] if r.stops],
@@ -151,6 +153,15 @@ def plan_fixed(
         solve_seconds=time.perf_counter() - started,
         solver_runs=solver.runs,
     )
+
+
+def _perturbed(durations: list[list[int]], noise: float, rng: random.Random) -> list[list[int]]:
+    n = len(durations)
+    out = [[0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            out[i][j] = out[j][i] = round(durations[i][j] * (1 + rng.uniform(-noise, noise)))
+    return out
 
 
 @dataclass
@@ -285,9 +296,10 @@ class _Solver:
         level: int | None = None,
         fixed_cost: int = 0,
         job_order: Sequence[int] | None = None,
+        durations: list[list[int]] | None = None,
     ) -> list[list[int]]:
-        """The candidate indices each vehicle serves, in order. ``job_order`` feeds the jobs to
-        VROOM in another order (its heuristics depend on it; the benchmark's long run uses it)."""
+        """The candidate indices each vehicle serves, in order. ``job_order`` and ``durations``
+        (the benchmark's long run) feed VROOM the jobs in another order and other times."""
         # Imported here: pyvroom loads numpy and pandas, which pages that only need the value
         # types should not pay for.
         import vroom
@@ -296,7 +308,7 @@ class _Solver:
         if not any(c > 0 for c in capacities):
             return [[] for _ in p.vehicles]
         problem = vroom.Input()
-        problem.set_durations_matrix("car", p.durations)
+        problem.set_durations_matrix("car", durations or p.durations)
         for v, vehicle in enumerate(p.vehicles):
             if capacities[v] <= 0:
                 continue
