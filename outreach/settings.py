@@ -275,3 +275,12 @@ DOSE_TWO_LEAD_DAYS = env.int("DOSE_TWO_LEAD_DAYS", 7, minimum=0)
 # citizen's internal id, the vaccinator's code, home visit or pop-up). Set it to a URL the
 # operator controls; the default's ".invalid" domain says it is a placeholder (ADR 0011).
 FHIR_SYSTEM_BASE = env.str("FHIR_SYSTEM_BASE", "https://outreach.invalid/fhir").rstrip("/")
+
+# Route planner: the address and travel-time sources (dotted paths to classes; the defaults work
+# offline from postcode points and great-circle distances, ADR 0009), and the doses a pool smaller
+# than one vial may waste when a vial is opened for it anyway.
+PLANNER_GEOCODER = env.str("PLANNER_GEOCODER", "vaccinators.planner.geo.PostcodeGeocoder")
+PLANNER_TRAVEL_TIMES = env.str(
+    "PLANNER_TRAVEL_TIMES", "vaccinators.planner.geo.GreatCircleTravelTimes"
+)
+PLANNER_MAX_WASTED_DOSES = env.int("PLANNER_MAX_WASTED_DOSES", 2, minimum=0)

@@ -66,6 +66,9 @@ class PlannedRoute:
     returns_at: datetime
     waste: int  # doses left in opened vials
     violations: list[str] = field(default_factory=list)  # in words, for the coordinator
+    # Doses drawn from each vial on this route: the product's, or fewer when the after-opening
+    # window could not be kept otherwise (0: not given, read the product's).
+    doses_per_vial: int = 0
 
 
 @dataclass
@@ -73,3 +76,4 @@ class Plan:
     routes: list[PlannedRoute]
     unassigned: list[int]  # candidate ids left in the pool
     solve_seconds: float
+    solver_runs: int = 0  # VROOM solves it took (rounding down and window repairs re-solve)
