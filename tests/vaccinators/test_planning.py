@@ -320,7 +320,7 @@ def test_another_regions_coordinator_gets_404_and_a_gp_too(
     client, kasper, tmp_path, kbh_caseworker, hovedstaden, noerrebro_practice, stocked,
     midtjylland_coordinator, noerrebro_gp,
 ):  # fmt: skip
-    home_pool(tmp_path, kbh_caseworker, 2)
+    home_pool(tmp_path, kbh_caseworker, 6)
     run = planned(run_for(region=hovedstaden, coordinator=kasper, practices=[noerrebro_practice]))
     stop = RouteStop.objects.first()
     for user in (midtjylland_coordinator, noerrebro_gp):
