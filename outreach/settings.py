@@ -284,3 +284,8 @@ PLANNER_TRAVEL_TIMES = env.str(
     "PLANNER_TRAVEL_TIMES", "vaccinators.planner.geo.GreatCircleTravelTimes"
 )
 PLANNER_MAX_WASTED_DOSES = env.int("PLANNER_MAX_WASTED_DOSES", 2, minimum=0)
+
+# Home visits: the minutes a vaccinator spends at a door before the observation starts (talk,
+# consent, the injection, registering it); the observation (15 minutes, 30 after an earlier severe
+# allergic reaction) is the vaccine product's and is added on top.
+HOME_VISIT_VACCINATION_MINUTES = env.int("HOME_VISIT_VACCINATION_MINUTES", 10, minimum=1)

@@ -35,6 +35,9 @@ urlpatterns = [
     path("", include(app_patterns)),
     path("municipalities/", include("municipalities.urls")),
     path("help/", include("municipalities.public_urls")),
+    # The coordinator's planning runs: regional pages served by the vaccinators' app, which has
+    # the planner and the route lists (imports flow vaccinators -> regions).
+    path("regions/<str:code>/planning/", include("vaccinators.planning_urls")),
     path("regions/", include("regions.urls")),
     path("vaccinators/", include("vaccinators.urls")),
     path("api/v1/", include("municipalities.api_urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regions.views import dashboard, home, referrals, route_days, sessions, staff, stock
+from regions.views import dashboard, home, pool, referrals, route_days, sessions, staff, stock
 
 app_name = "regions"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path(
         "<str:code>/referrals/<int:pk>/return/", referrals.referral_return, name="referral-return"
     ),
+    # The home-visit pool the planner plans from
+    path("<str:code>/pool/", pool.pool, name="pool"),
     path("<str:code>/sites/", sessions.site_list, name="site-list"),
     path("<str:code>/sessions/", sessions.session_list, name="session-list"),
     path("<str:code>/sessions/<int:pk>/", sessions.session_detail, name="session-detail"),

@@ -79,6 +79,14 @@ PROTECTED = {
     "regions:staff-create": {"code": "1084"},
     "regions:staff-assign": {"code": "1084"},
     "regions:staff-unassign": {"code": "1084", "pk": 1},
+    "regions:pool": {"code": "1084"},
+    "planning:run-list": {"code": "1084"},
+    "planning:run-create": {"code": "1084"},
+    "planning:run-detail": {"code": "1084", "pk": 1},
+    "planning:run-publish": {"code": "1084", "pk": 1},
+    "planning:run-discard": {"code": "1084", "pk": 1},
+    "planning:stop-move": {"code": "1084", "pk": 1, "stop_pk": 1},
+    "planning:stop-reorder": {"code": "1084", "pk": 1, "stop_pk": 1},
     "vaccinators:routelist-list": {"code": "990101"},
     "vaccinators:session-list": {"code": "990101"},
     "vaccinators:session-detail": {"code": "990101", "pk": 1},
@@ -130,6 +138,11 @@ POST_ONLY = {
     "regions:staff-create",
     "regions:staff-assign",
     "regions:staff-unassign",
+    "planning:run-create",
+    "planning:run-publish",
+    "planning:run-discard",
+    "planning:stop-move",
+    "planning:stop-reorder",
 }
 GET_ONLY = {
     "outreach:vaccine-rules",
@@ -152,6 +165,9 @@ GET_ONLY = {
     "regions:route-day-list",
     "regions:route-day-detail",
     "regions:staff-list",
+    "regions:pool",
+    "planning:run-list",
+    "planning:run-detail",
 }
 
 

@@ -58,6 +58,10 @@ class RouteList(models.Model):
     expected_waste = models.PositiveSmallIntegerField(_("doses expected wasted"), default=0)
     violations = models.TextField(_("problems"), blank=True)
     rule_conflict = models.TextField(_("conflict with the rules"), blank=True)
+    start_latitude = models.FloatField(
+        null=True, blank=True, help_text=_("Where the planner placed the practice (WGS84).")
+    )
+    start_longitude = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -127,6 +131,15 @@ class RouteStop(models.Model):
         related_name="+",
     )
     rule_conflict = models.TextField(_("conflict with the rules"), blank=True)
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the planner placed the citizen's address (WGS84): drive times are recomputed "
+            "and the map drawn from it."
+        ),
+    )
+    longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["route_list", "position", "pk"]
