@@ -41,7 +41,7 @@ def route_stops(route_list: RouteList) -> list[RouteStop]:
     adverse reactions: a fixed number of queries whatever the number of stops."""
     return list(
         route_list.stops.select_related(
-            "citizen", "referral__visitation", "referral__product", "vaccination"
+            "citizen", "referral__visitation", "referral__product", "vaccination__product"
         )
         .prefetch_related("vaccination__adverse_reactions")
         .order_by("position", "pk")
@@ -55,7 +55,9 @@ def session_bookings(session: PopupSession) -> list[SessionBooking]:
         session.bookings.filter(
             ACTIVE | (Q(status=SessionBooking.Status.CANCELLED) & ~Q(outcome=""))
         )
-        .select_related("citizen", "referral__visitation", "referral__product", "vaccination")
+        .select_related(
+            "citizen", "referral__visitation", "referral__product", "vaccination__product"
+        )
         .prefetch_related("vaccination__adverse_reactions")
         .order_by("slot_at", "pk")
     )
