@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import AdverseReaction, Outcome
@@ -13,22 +14,19 @@ from vaccinators.models import SafetyChecklist
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def _checklist_label(name: str) -> str:
+    return capfirst(SafetyChecklist._meta.get_field(name).verbose_name)
+
+
 class ChecklistForm(forms.Form):
     """Every item must be ticked; the service says which is missing."""
 
-    anaphylaxis_kit = forms.BooleanField(
-        required=False, label=SafetyChecklist._meta.get_field("anaphylaxis_kit").verbose_name
-    )
-    adrenaline = forms.BooleanField(
-        required=False, label=SafetyChecklist._meta.get_field("adrenaline").verbose_name
-    )
+    anaphylaxis_kit = forms.BooleanField(required=False, label=_checklist_label("anaphylaxis_kit"))
+    adrenaline = forms.BooleanField(required=False, label=_checklist_label("adrenaline"))
     oxygen_or_emergency_plan = forms.BooleanField(
-        required=False,
-        label=SafetyChecklist._meta.get_field("oxygen_or_emergency_plan").verbose_name,
+        required=False, label=_checklist_label("oxygen_or_emergency_plan")
     )
-    it_access = forms.BooleanField(
-        required=False, label=SafetyChecklist._meta.get_field("it_access").verbose_name
-    )
+    it_access = forms.BooleanField(required=False, label=_checklist_label("it_access"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "checklist-%s")

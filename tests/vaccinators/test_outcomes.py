@@ -112,6 +112,9 @@ def test_it_records_a_vaccination_with_the_allocated_batch_and_completes_the_ref
     assert vaccination.given_by == noerrebro_gp
     assert vaccination.observation_minutes == 15
     assert allergic.vaccination.observation_minutes == 30
+    # Nobody tapped "vial opened": the first dose from vial 1 opened it.
+    opened = VialEvent.objects.get(route_list=route, vial_number=1)
+    assert (opened.kind, opened.batch, opened.at) == ("opened", "EK9788", first.outcome_at)
     earliest, due, latest = vaccination.dose_two_window()
     interval = timedelta(days=vaccination.product.interval_recommended_days)
     assert due == timezone.localdate() + interval

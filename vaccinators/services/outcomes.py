@@ -354,7 +354,8 @@ def stop_outcome_record(
 
     Vaccinated: a vaccination record of the stop's dose with the route's product and the chosen
     batch (by default the opened vial's, else the first to expire), observed 15 minutes or 30
-    after an earlier severe allergic reaction; the referral is done. Not home or postponed: the
+    after an earlier severe allergic reaction; the referral is done, and the stop's vial, if
+    nobody marked it opened, is opened now. Not home or postponed: the
     referral goes back to the region's pool. Declined or contraindicated: it goes back to the
     municipality's task, saying so.
     """
@@ -387,6 +388,18 @@ def stop_outcome_record(
             organisation=route_list.vaccinator_organisation,
             setting=VaccinationRecord.Setting.HOME,
         )
+        # The first dose from a vial nobody marked opened opens it: its window is shown from now.
+        if not VialEvent.objects.filter(
+            route_list=route_list, vial_number=stop.vial_number
+        ).exists():
+            VialEvent.objects.create(
+                route_list=route_list,
+                vial_number=stop.vial_number,
+                kind=VialEvent.Kind.OPENED,
+                batch=batch.lot_number,
+                at=now,
+                by=user,
+            )
     _referral_follows(
         stop.referral,
         outcome,
