@@ -211,6 +211,8 @@ def test_it_works_a_route_from_checklist_to_finish(client, in_english, route, no
     page = client.get(url("routelist-detail", route))
     assert 'value="vaccinated"' not in page.text
     assert url("routelist-finish", route) not in page.text
+    # A reaction noticed late can still be written down.
+    assert url("stop-reaction", route, stop_pk=first.pk) in page.text
 
 
 def test_it_takes_back_a_wrong_vaccination(client, in_english, route, noerrebro_gp):

@@ -178,6 +178,8 @@ def route_page(
             "editable": at_work and not printing,
             "recording": at_work and checklist is not None,
             "printing": printing,
+            # An acute reaction may be written down after the route is finished, not on paper.
+            "not_printing": not printing,
             "error": error,
             "outcomes": Outcome,
             "vaccinated": sum(1 for stop in done if stop.outcome == Outcome.VACCINATED),
