@@ -33,3 +33,11 @@ def consumables_per_administered_dose(product: VaccineProduct) -> dict[str, int]
         for key in consumables_for(product, 1)
         if key in (Consumable.LOW_DEAD_VOLUME_SYRINGE, Consumable.SYRINGE, Consumable.NEEDLE)
     }
+
+
+def consumables_per_opened_vial(product: VaccineProduct) -> dict[str, int]:
+    """Used up by opening a vial of a product that is diluted: its diluent, the dilution syringe
+    and the needle that draws the diluent (nothing for a product used as it comes)."""
+    if not product.needs_dilution:
+        return {}
+    return {Consumable.DILUENT: 1, Consumable.DILUTION_SYRINGE: 1, Consumable.NEEDLE: 1}

@@ -350,6 +350,13 @@ def referral_complete(*, referral: Referral) -> Referral:
 
 
 @transaction.atomic
+def referral_uncomplete(*, referral: Referral) -> Referral:
+    """A vaccination recorded by mistake was invalidated: the referral is scheduled again, as it
+    was before the outcome."""
+    return _referral_set(referral, Referral.Status.SCHEDULED, allowed_from=(Referral.Status.DONE,))
+
+
+@transaction.atomic
 def referral_return(*, referral: Referral, comment: str) -> Referral:
     """The region sends the referral back: the municipality's task is on the worklist again,
     with the region's comment."""

@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.models import Region, User, VaccineProduct
-from regions.consumables import consumables_for, consumables_per_administered_dose
+from regions.consumables import (
+    consumables_for,
+    consumables_per_administered_dose,
+    consumables_per_opened_vial,
+)
 from regions.models import (
     Consumable,
     PopupSession,
@@ -453,3 +457,30 @@ def stock_use(
             )
         )
     return movements
+
+
+@transaction.atomic
+def stock_use_opened_vials(
+    *,
+    place: PopupSession | RouteDay,
+    user: User,
+    product: VaccineProduct,
+    vials: int,
+    note: str = "",
+) -> list[StockMovement]:
+    """Record what opening ``vials`` vials used up besides the doses: the diluent, dilution
+    syringe and needle of each (as far as the place has them), so that only unused consumables
+    go back to the store."""
+    if vials < 1:
+        return []
+    place = _locked(place)
+    holder = holder_of(place)
+    used = {item: count * vials for item, count in consumables_per_opened_vial(product).items()}
+    return _move_consumables(
+        place,
+        _as_far_as_held(holder, used),
+        kind=Kind.ADMINISTERED,
+        user=user,
+        source=holder,
+        note=note,
+    )

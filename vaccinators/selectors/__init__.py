@@ -1,0 +1,1 @@
+"""Reads for the vaccinator's pages, one module per area."""

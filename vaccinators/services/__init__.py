@@ -1,0 +1,1 @@
+"""Writes of the vaccinator's day, one module per area."""

@@ -1,19 +1,33 @@
 """The pop-up sessions a vaccinator organisation runs: from today, each with its list of booked
-citizens in time order."""
+citizens in time order, the safety checklist, an outcome per booking, acute reactions and
+finishing the session."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from outreach import access
-from outreach.models import AccessEvent
+from outreach.models import AccessEvent, Outcome
 from outreach.services import access_event_record
-from regions.selectors.sessions import active_bookings, session_vials, sessions_run_by
+from regions.forms.errors import add_service_error
+from regions.models import PopupSession, SessionBooking
+from regions.selectors.sessions import session_vials, sessions_run_by
+from vaccinators.forms import AdverseReactionForm, ChecklistForm, CorrectionForm, OutcomeForm
+from vaccinators.models import SafetyChecklist
+from vaccinators.selectors.routes import session_batches, session_bookings
+from vaccinators.services import outcomes
+from vaccinators.views.route_lists import chosen_batch, outcome_message
 
 
 @require_GET
@@ -31,10 +45,7 @@ def session_list(request, code: str):
     )
 
 
-@require_GET
-@login_required
-def session_detail(request, code: str, pk: int):
-    """The session's list: who comes when, with what the vaccinator needs to know."""
+def _session(request, code: str, pk: int):
     organisation = access.get_vaccinator_organisation_for_user(request.user, code, "vaccinate")
     session = access.get_owned(
         sessions_run_by(organisation),
@@ -42,8 +53,24 @@ def session_detail(request, code: str, pk: int):
         owner_field="vaccinator_organisation",
         pk=pk,
     )
+    return organisation, session
+
+
+def _page_url(organisation, session, booking_pk: int | None = None) -> str:
+    url = reverse(
+        "vaccinators:session-detail", kwargs={"code": organisation.code, "pk": session.pk}
+    )
+    return f"{url}#booking-{booking_pk}" if booking_pk else url
+
+
+def session_page(
+    request, organisation, session, *, forms: dict | None = None, error: str = "", status=200
+):
+    """The session's list: who comes when, with what the vaccinator needs to know, and the
+    outcome of each."""
+    forms = forms or {}
     with transaction.atomic():
-        bookings = list(active_bookings(session).select_related("citizen", "referral__visitation"))
+        bookings = session_bookings(session)
         access_event_record(
             user=request.user,
             organisation=organisation,
@@ -51,6 +78,28 @@ def session_detail(request, code: str, pk: int):
             purpose=_("Pop-up session list"),
             detail=str(len(bookings)),
         )
+    checklist = (
+        SafetyChecklist.objects.filter(popup_session=session).select_related("confirmed_by").first()
+    )
+    batches = session_batches(session)
+    default_lot = next((b.batch.lot_number for b in batches if b.doses > 0), "")
+    for booking in bookings:
+        record = booking.vaccination
+        if record is not None:
+            booking.observation_until = record.given_at + timedelta(
+                minutes=record.observation_minutes
+            )
+            booking.dose_two = record.dose_two_window()
+            booking.reactions = list(record.adverse_reactions.all())
+            booking.reaction_form = forms.get(("reaction", booking.pk)) or AdverseReactionForm(
+                prefix=f"reaction-{booking.pk}"
+            )
+        if booking.outcome == Outcome.VACCINATED:
+            booking.correction_form = forms.get(("correct", booking.pk)) or CorrectionForm(
+                auto_id=f"correct-{booking.pk}-%s"
+            )
+    at_work = session.is_open and session.date <= timezone.localdate()
+    booked = [b for b in bookings if b.status == SessionBooking.Status.BOOKED]
     return render(
         request,
         "vaccinators/session_detail.html",
@@ -58,6 +107,144 @@ def session_detail(request, code: str, pk: int):
             "organisation": organisation,
             "session": session,
             "bookings": bookings,
-            "vials": session_vials(session, len(bookings)),
+            "vials": session_vials(session, len(booked)),
+            "checklist": checklist,
+            "checklist_form": forms.get("checklist") or ChecklistForm(),
+            "batches": batches,
+            "default_lot": default_lot,
+            "at_work": at_work,
+            "recording": at_work and checklist is not None,
+            "vaccinated": sum(1 for b in bookings if b.outcome == Outcome.VACCINATED),
+            "error": error,
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def session_detail(request, code: str, pk: int):
+    organisation, session = _session(request, code, pk)
+    return session_page(request, organisation, session)
+
+
+def _booking(session: PopupSession, booking_pk: int) -> SessionBooking:
+    return access.get_owned(
+        SessionBooking.objects.select_related("citizen", "vaccination", "session"),
+        owner=session,
+        owner_field="session",
+        pk=booking_pk,
+    )
+
+
+def _refused(request, organisation, session, error: ValidationError):
+    return session_page(request, organisation, session, error=" ".join(error.messages), status=422)
+
+
+@require_POST
+@login_required
+def session_checklist(request, code: str, pk: int):
+    organisation, session = _session(request, code, pk)
+    form = ChecklistForm(request.POST)
+    form.is_valid()  # four tick boxes: always valid; the service says what is missing
+    try:
+        outcomes.checklist_confirm(popup_session=session, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return session_page(request, organisation, session, forms={"checklist": form}, status=422)
+    messages.success(request, _("The safety checklist is confirmed."))
+    return redirect(_page_url(organisation, session))
+
+
+@require_POST
+@login_required
+def booking_outcome(request, code: str, pk: int, booking_pk: int):
+    organisation, session = _session(request, code, pk)
+    booking = _booking(session, booking_pk)
+    form = OutcomeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose an outcome."))
+        data = form.cleaned_data
+        booking = outcomes.booking_outcome_record(
+            booking=booking,
+            user=request.user,
+            outcome=data["outcome"],
+            batch=chosen_batch(session.product, data["batch"]),
+            note=data["note"],
+        )
+    except ValidationError as error:
+        return _refused(request, organisation, session, error)
+    messages.success(
+        request, outcome_message(booking.citizen.name, booking.outcome, booking.vaccination)
+    )
+    return redirect(_page_url(organisation, session, booking.pk))
+
+
+@require_POST
+@login_required
+def booking_correct(request, code: str, pk: int, booking_pk: int):
+    organisation, session = _session(request, code, pk)
+    booking = _booking(session, booking_pk)
+    form = CorrectionForm(request.POST, auto_id=f"correct-{booking.pk}-%s")
+    if form.is_valid():
+        try:
+            outcomes.booking_outcome_correct(
+                booking=booking, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The outcome for %(name)s is taken back; record the right one.")
+                % {"name": booking.citizen.name},
+            )
+            return redirect(_page_url(organisation, session, booking.pk))
+    return session_page(
+        request, organisation, session, forms={("correct", booking.pk): form}, status=422
+    )
+
+
+@require_POST
+@login_required
+def booking_reaction(request, code: str, pk: int, booking_pk: int):
+    organisation, session = _session(request, code, pk)
+    booking = _booking(session, booking_pk)
+    if booking.vaccination is None:
+        raise Http404
+    form = AdverseReactionForm(request.POST, prefix=f"reaction-{booking.pk}")
+    if form.is_valid():
+        try:
+            outcomes.adverse_reaction_record(
+                record=booking.vaccination, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The adverse reaction of %(name)s is recorded.") % {"name": booking.citizen.name},
+            )
+            return redirect(_page_url(organisation, session, booking.pk))
+    return session_page(
+        request, organisation, session, forms={("reaction", booking.pk): form}, status=422
+    )
+
+
+@require_POST
+@login_required
+def session_finish(request, code: str, pk: int):
+    organisation, session = _session(request, code, pk)
+    try:
+        outcomes.popup_session_finish(session=session, user=request.user)
+    except ValidationError as error:
+        return _refused(request, organisation, session, error)
+    messages.success(
+        request,
+        _(
+            "The session is finished. Unopened vials and unused consumables are booked back to "
+            "the region's store; citizens without an outcome wait for another session."
+        ),
+    )
+    return redirect(_page_url(organisation, session))
