@@ -2,6 +2,7 @@
 on a desktop and on a 320 px phone."""
 
 import pytest
+from django.utils import timezone
 
 from municipalities import services
 from municipalities.models import ContactTask
@@ -11,6 +12,8 @@ from regions.services import sessions, staff, stock
 from tests.e2e.conftest import serious_violations
 from tests.factories import fake_cpr
 from tests.regions import world
+from tests.vaccinators.planning import home_pool, planned, run_for
+from vaccinators.services import outcomes, publishing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +35,11 @@ PAGES = [
                 "/regions/1084/route-days/{route_day}/", "/regions/1084/staff/", "/rules/"]),
     ("lise", ["/vaccinators/990101/sessions/", "/vaccinators/990101/sessions/{session}/"]),
     ("anders", ["/rules/?on=2021-03-12"]),
+    ("kasper", ["/regions/1084/pool/", "/regions/1084/planning/", "/regions/1084/planning/{run}/",
+                "/regions/1084/planning/{draft_run}/"]),
+    ("lise", ["/vaccinators/990101/route-lists/", "/vaccinators/990101/route-lists/{route_list}/",
+              "/vaccinators/990101/route-lists/{route_list}/?print=1"]),
+    ("signe", ["/municipalities/101/cases/{vaccinated_case}/"]),
     ("nobody", ["/help/101/", "/help/101/thanks/"]),
     ("nobody", ["/"]),
 ]  # fmt: skip
@@ -74,6 +82,27 @@ def regional_desk(tmp_path, caseworker, coordinator):
     return session.pk, route_day.pk
 
 
+def home_visits(tmp_path, caseworker, coordinator, gp):
+    """Today's route published to the Nørrebro practice, its checklist confirmed and its first
+    citizen vaccinated (the countdown and the reaction form show); next week's run left as a
+    draft, so the review's move and reorder forms are checked too."""
+    region = Region.objects.get(code="1084")
+    practice = VaccinatorOrganisation.objects.get(code="990101")
+    home_pool(tmp_path / "home", caseworker, 13, start=70)
+    today = planned(run_for(region=region, coordinator=coordinator, practices=[practice],
+                            day=timezone.localdate()))  # fmt: skip
+    (route_list,) = publishing.planning_run_publish(planning_run=today, user=coordinator)
+    outcomes.checklist_confirm(
+        route_list=route_list, user=gp, anaphylaxis_kit=True, adrenaline=True,
+        oxygen_or_emergency_plan=True, it_access=True,
+    )  # fmt: skip
+    first = route_list.stops.order_by("position").first()
+    outcomes.stop_outcome_record(stop=first, user=gp, outcome="vaccinated")
+    draft = planned(run_for(region=region, coordinator=coordinator, practices=[practice],
+                            day=world.next_week(8)))  # fmt: skip
+    return today.pk, draft.pk, route_list.pk, first.referral.task_id
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 def test_it_has_no_serious_accessibility_violations(
     browser, live_server, django_user_model, width, tmp_path,
@@ -83,6 +112,9 @@ def test_it_has_no_serious_accessibility_violations(
     list_pk = koebenhavns_list(tmp_path)
     case_pk = ContactTask.objects.get(municipality__code="101").pk
     session_pk, route_day_pk = regional_desk(tmp_path, kbh_caseworker, hovedstaden_coordinator)
+    run_pk, draft_pk, route_list_pk, vaccinated_case = home_visits(
+        tmp_path, kbh_caseworker, hovedstaden_coordinator, noerrebro_gp
+    )
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     found = {}
@@ -95,7 +127,16 @@ def test_it_has_no_serious_accessibility_violations(
             page.get_by_role("button", name="Log ind").click()
             page.wait_for_load_state()
             for path in (
-                p.format(list=list_pk, case=case_pk, session=session_pk, route_day=route_day_pk)
+                p.format(
+                    list=list_pk,
+                    case=case_pk,
+                    session=session_pk,
+                    route_day=route_day_pk,
+                    run=run_pk,
+                    draft_run=draft_pk,
+                    route_list=route_list_pk,
+                    vaccinated_case=vaccinated_case,
+                )
                 for p in paths
             ):
                 response = page.goto(f"{live_server.url}{path}")
