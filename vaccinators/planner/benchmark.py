@@ -2,9 +2,10 @@
 Hovedstaden's postcodes, planned as a planning run plans them, judged against DESIGN.md §13.
 
 An instance "60/4" is 60 home visits wanted of 4 vaccinators: the stock holds the vials for 60
-doses (10 Comirnaty vials), and the pool holds 1.3 times as many candidates as doses. Citizens and
-practices are placed at the region's postcode points (Bornholm left out: it is reached by ferry)
-with a random offset of up to 1 km. Each vaccinator works 08:00-16:00; a visit is 5 minutes of
+doses (10 Comirnaty vials), and the pool holds 1.3 times as many candidates as doses. Practices
+are placed at the region's postcode points (Bornholm left out: it is reached by ferry), each
+citizen at a postcode point within 10 km of a practice chosen at random (its catchment), both with
+a random offset of up to 1 km. Each vaccinator works 08:00-16:00; a visit is 5 minutes of
 vaccination and 15 minutes of observation (30 for the one in ten with an earlier severe allergic
 reaction); priorities are uniform 0-100. Travel times are the offline default.
 
@@ -29,7 +30,7 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from outreach.models import Postcode, Region, VaccineProduct
-from vaccinators.planner.geo import GreatCircleTravelTimes
+from vaccinators.planner.geo import GreatCircleTravelTimes, great_circle_m
 from vaccinators.planner.solve import plan, plan_fixed
 from vaccinators.planner.types import Candidate, Plan, Point, Vehicle, VialProduct
 
@@ -38,6 +39,7 @@ LEFT_OUT_MUNICIPALITIES = ("400",)  # Bornholm
 PRODUCT_CODE = "comirnaty"
 CANDIDATES_PER_DOSE = 1.3
 OFFSET_M = 1_000
+CATCHMENT_M = 10_000
 DAY = datetime(2021, 3, 15, 8, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 WORKING_HOURS = 8
 VACCINATION_MINUTES = 5
@@ -94,8 +96,8 @@ def generate(
 ) -> Instance:
     rng = random.Random(f"{stops}/{vehicles}/{seed}")  # noqa: S311 (reproducible test data)
 
-    def somewhere() -> Point:
-        base = rng.choice(points)
+    def somewhere(among: list[Point] = points) -> Point:
+        base = rng.choice(among)
         r, angle = OFFSET_M * math.sqrt(rng.random()), rng.random() * 2 * math.pi
         return Point(
             base.lat + r * math.sin(angle) / 111_320,
@@ -108,8 +110,15 @@ def generate(
         Vehicle(v + 1, somewhere(), DAY, DAY + timedelta(hours=WORKING_HOURS))
         for v in range(vehicles)
     ]
+    # Each citizen lives in one practice's catchment: a postcode point near it.
+    catchments = [
+        [p for p in points if great_circle_m(p, v.start) <= CATCHMENT_M]
+        or [min(points, key=lambda p, v=v: great_circle_m(p, v.start))]
+        for v in day
+    ]
     pool = []
     for j in range(round(CANDIDATES_PER_DOSE * doses)):
+        home = somewhere(rng.choice(catchments))
         allergic = rng.random() < SEVERE_ALLERGY_SHARE
         observation = (
             facts.observation_minutes_after_allergy if allergic else facts.observation_minutes
@@ -117,7 +126,7 @@ def generate(
         pool.append(
             Candidate(
                 id=1000 + j,
-                location=somewhere(),
+                location=home,
                 priority=rng.randint(0, 100),
                 service_seconds=(VACCINATION_MINUTES + observation) * 60,
             )
@@ -166,8 +175,9 @@ def measure(
         threads=threads,
         seed=seed,
     )
+    # None: no run of the long one visited every stop in time (the hours are tight), so there is
+    # nothing to compare with.
     long_drive = sum(r.drive_seconds for r in long.routes) if long.routes else None
-    best = min(drive, long_drive) if long_drive is not None else drive
     stops = sum(len(r.stops) for r in result.routes)
     # The planner may always open fewer vials, so no waste is forced on it whenever there are
     # at least as many candidates as doses in one vial (every generated pool has more).
@@ -188,13 +198,17 @@ def measure(
         "long_run_drive_seconds": long_drive,
         "long_run_seconds": round(long.solve_seconds, 2),
         "long_run_solves": long.solver_runs,
-        "drive_gap_percent": round(100 * (drive - best) / best, 2) if best else 0.0,
+        "drive_gap_percent": (
+            None
+            if long_drive is None
+            else round(100 * max(0, drive - long_drive) / min(drive, long_drive), 2)
+        ),
     }
 
 
 def summarise(stops: int, vehicles: int, runs: list[dict], instance: Instance) -> dict:
     solve = [r["solve_seconds"] for r in runs]
-    gaps = [r["drive_gap_percent"] for r in runs]
+    gaps = [r["drive_gap_percent"] for r in runs if r["drive_gap_percent"] is not None]
     return {
         "size": f"{stops}/{vehicles}",
         "visits_wanted": stops,
@@ -216,7 +230,11 @@ def summarise(stops: int, vehicles: int, runs: list[dict], instance: Instance) -
         "window_violations": sum(r["window_violations"] for r in runs),
         "after_hours": sum(r["after_hours"] for r in runs),
         "drive_hours_mean": round(mean(r["drive_seconds"] for r in runs) / 3600, 2),
-        "drive_gap_percent": {"mean": round(mean(gaps), 2), "max": round(max(gaps), 2)},
+        "drive_gap_percent": {
+            "compared": len(gaps),
+            "mean": round(mean(gaps), 2) if gaps else None,
+            "max": round(max(gaps), 2) if gaps else None,
+        },
         "long_run": {
             "seconds_mean": round(mean(r["long_run_seconds"] for r in runs), 1),
             "solves_mean": round(mean(r["long_run_solves"] for r in runs), 1),
@@ -234,8 +252,13 @@ def judge(sizes: list[dict]) -> dict:
         ),
         "no_vial_window_violated": all(s["window_violations"] == 0 for s in sizes),
         "working_hours_kept": all(s["after_hours"] == 0 for s in sizes),
-        "drive_within_3_percent_of_the_long_run": all(
-            s["drive_gap_percent"]["max"] <= MAX_DRIVE_GAP_PERCENT for s in sizes
+        "drive_within_3_percent_of_the_long_run": any(
+            s["drive_gap_percent"]["compared"] for s in sizes
+        )
+        and all(
+            s["drive_gap_percent"]["max"] <= MAX_DRIVE_GAP_PERCENT
+            for s in sizes
+            if s["drive_gap_percent"]["compared"]
         ),
     }
 

@@ -62,10 +62,14 @@ def table(result: dict) -> str:
             f"{solve['mean']:>8.2f}/{solve['max']:<8.2f} "
             f"{stops['min']:>6}-{stops['max']:<6} {size['waste']:>6} "
             f"{size['window_violations']:>7} {size['after_hours']:>4} "
-            f"{gap['mean']:>10.2f}/{gap['max']:<10.2f}"
+            f"{_figure(gap['mean']):>10}/{_figure(gap['max']):<6} ({gap['compared']} compared)"
         )
     lines.append("")
     lines += [
         f"{'met    ' if met else 'NOT MET'}  {name}" for name, met in result["targets"].items()
     ]
     return "\n".join(lines)
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
