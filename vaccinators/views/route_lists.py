@@ -5,6 +5,7 @@ printable list and a PDF."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,13 +23,11 @@ from outreach import access
 from outreach.models import AccessEvent, Outcome
 from outreach.services import access_event_record
 from regions.forms.errors import add_service_error
-from regions.models import StockBatch
 from regions.selectors.sessions import session_vials, sessions_run_by
 from vaccinators.forms import (
     AdverseReactionForm,
     ChecklistForm,
     CorrectionForm,
-    OutcomeForm,
     VialFinishForm,
     VialOpenForm,
 )
@@ -41,6 +40,8 @@ from vaccinators.selectors.routes import (
     route_vials,
 )
 from vaccinators.services import outcomes
+from vaccinators.views import outcome_steps
+from vaccinators.views.outcome_steps import chosen_batch
 
 Status = RouteList.Status
 
@@ -253,52 +254,12 @@ def _stop(route_list: RouteList, stop_pk: int) -> RouteStop:
     )
 
 
-def chosen_batch(product, pk: int | None) -> StockBatch | None:
-    """The batch chosen on the form (of the route's product), or None for the default."""
-    if not pk:
-        return None
-    batch = StockBatch.objects.filter(product=product, pk=pk).first()
-    if batch is None:
-        raise ValidationError(_("Choose a batch from the list."))
-    return batch
-
-
-def vaccinated_message(name: str, record) -> str:
-    """What the vaccinator reads after "vaccinated": the batch, the end of the observation and
-    when dose 2 falls due."""
-    until = timezone.localtime(record.given_at + timedelta(minutes=record.observation_minutes))
-    message = _(
-        "%(name)s is vaccinated (dose %(dose)d, %(product)s, batch %(lot)s). Observe for "
-        "%(minutes)d minutes, until %(until)s."
-    ) % {
-        "name": name,
-        "dose": record.dose,
-        "product": record.product.name,
-        "lot": record.batch,
-        "minutes": record.observation_minutes,
-        "until": formats.time_format(until, "H:i"),
-    }
-    window = record.dose_two_window()
-    if window:
-        message += " " + _("Dose 2 is due on %(due)s (from %(earliest)s to %(latest)s).") % {
-            "due": formats.date_format(window[1]),
-            "earliest": formats.date_format(window[0]),
-            "latest": formats.date_format(window[2]),
-        }
-    return message
-
-
-def outcome_message(name: str, outcome: str, record) -> str:
-    if outcome == Outcome.VACCINATED:
-        return vaccinated_message(name, record)
-    return {
-        Outcome.NOT_HOME: _("%(name)s was not home: the referral waits for another route."),
-        Outcome.POSTPONED: _("%(name)s is postponed: the referral waits for another route."),
-        Outcome.DECLINED: _("%(name)s declined: the municipality's caseworker is told why."),
-        Outcome.CONTRAINDICATED: _(
-            "%(name)s was not vaccinated (contraindicated): the municipality's caseworker is told."
-        ),
-    }[outcome] % {"name": name}
+def _place(request, organisation, route_list: RouteList) -> outcome_steps.Place:
+    return outcome_steps.Place(
+        page=partial(route_page, request, organisation, route_list),
+        url=partial(_page_url, organisation, route_list),
+        product=route_list.product,
+    )
 
 
 @require_POST
@@ -307,22 +268,10 @@ def stop_outcome(request, code: str, pk: int, stop_pk: int):
     """One tap: the outcome of a stop (vaccinated with the prefilled or chosen batch)."""
     organisation, route_list = _route_list(request, code, pk)
     stop = _stop(route_list, stop_pk)
-    form = OutcomeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an outcome."))
-        data = form.cleaned_data
-        stop = outcomes.stop_outcome_record(
-            stop=stop,
-            user=request.user,
-            outcome=data["outcome"],
-            batch=chosen_batch(route_list.product, data["batch"]),
-            note=data["note"],
-        )
-    except ValidationError as error:
-        return _refused(request, organisation, route_list, error)
-    messages.success(request, outcome_message(stop.citizen.name, stop.outcome, stop.vaccination))
-    return redirect(_page_url(organisation, route_list, stop.pk))
+    record = partial(outcomes.stop_outcome_record, stop=stop)
+    return outcome_steps.outcome_record(
+        request, _place(request, organisation, route_list), stop, record
+    )
 
 
 @require_POST
@@ -330,23 +279,9 @@ def stop_outcome(request, code: str, pk: int, stop_pk: int):
 def stop_correct(request, code: str, pk: int, stop_pk: int):
     organisation, route_list = _route_list(request, code, pk)
     stop = _stop(route_list, stop_pk)
-    form = CorrectionForm(request.POST, auto_id=f"correct-{stop.pk}-%s")
-    if form.is_valid():
-        try:
-            outcomes.stop_outcome_correct(
-                stop=stop, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The outcome for %(name)s is taken back; record the right one.")
-                % {"name": stop.citizen.name},
-            )
-            return redirect(_page_url(organisation, route_list, stop.pk))
-    return route_page(
-        request, organisation, route_list, forms={("correct", stop.pk): form}, status=422
+    correct = partial(outcomes.stop_outcome_correct, stop=stop)
+    return outcome_steps.outcome_correct(
+        request, _place(request, organisation, route_list), stop, correct
     )
 
 
@@ -356,25 +291,8 @@ def stop_reaction(request, code: str, pk: int, stop_pk: int):
     """An acute adverse reaction after a vaccination at this stop."""
     organisation, route_list = _route_list(request, code, pk)
     stop = _stop(route_list, stop_pk)
-    if stop.vaccination is None:
-        raise Http404
-    form = AdverseReactionForm(request.POST, prefix=f"reaction-{stop.pk}")
-    if form.is_valid():
-        try:
-            outcomes.adverse_reaction_record(
-                record=stop.vaccination, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The adverse reaction of %(name)s is recorded.") % {"name": stop.citizen.name},
-            )
-            return redirect(_page_url(organisation, route_list, stop.pk))
-    return route_page(
-        request, organisation, route_list, forms={("reaction", stop.pk): form}, status=422
-    )
+    place = _place(request, organisation, route_list)
+    return outcome_steps.reaction_record(request, place, stop)
 
 
 @require_POST

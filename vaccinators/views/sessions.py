@@ -5,12 +5,12 @@ finishing the session."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +23,11 @@ from outreach.services import access_event_record
 from regions.forms.errors import add_service_error
 from regions.models import PopupSession, SessionBooking
 from regions.selectors.sessions import session_vials, sessions_run_by
-from vaccinators.forms import AdverseReactionForm, ChecklistForm, CorrectionForm, OutcomeForm
+from vaccinators.forms import AdverseReactionForm, ChecklistForm, CorrectionForm
 from vaccinators.models import SafetyChecklist
 from vaccinators.selectors.routes import session_batches, session_bookings
 from vaccinators.services import outcomes
-from vaccinators.views.route_lists import chosen_batch, outcome_message
+from vaccinators.views import outcome_steps
 
 
 @require_GET
@@ -156,29 +156,23 @@ def session_checklist(request, code: str, pk: int):
     return redirect(_page_url(organisation, session))
 
 
+def _place(request, organisation, session: PopupSession) -> outcome_steps.Place:
+    return outcome_steps.Place(
+        page=partial(session_page, request, organisation, session),
+        url=partial(_page_url, organisation, session),
+        product=session.product,
+    )
+
+
 @require_POST
 @login_required
 def booking_outcome(request, code: str, pk: int, booking_pk: int):
     organisation, session = _session(request, code, pk)
     booking = _booking(session, booking_pk)
-    form = OutcomeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an outcome."))
-        data = form.cleaned_data
-        booking = outcomes.booking_outcome_record(
-            booking=booking,
-            user=request.user,
-            outcome=data["outcome"],
-            batch=chosen_batch(session.product, data["batch"]),
-            note=data["note"],
-        )
-    except ValidationError as error:
-        return _refused(request, organisation, session, error)
-    messages.success(
-        request, outcome_message(booking.citizen.name, booking.outcome, booking.vaccination)
+    record = partial(outcomes.booking_outcome_record, booking=booking)
+    return outcome_steps.outcome_record(
+        request, _place(request, organisation, session), booking, record
     )
-    return redirect(_page_url(organisation, session, booking.pk))
 
 
 @require_POST
@@ -186,23 +180,9 @@ def booking_outcome(request, code: str, pk: int, booking_pk: int):
 def booking_correct(request, code: str, pk: int, booking_pk: int):
     organisation, session = _session(request, code, pk)
     booking = _booking(session, booking_pk)
-    form = CorrectionForm(request.POST, auto_id=f"correct-{booking.pk}-%s")
-    if form.is_valid():
-        try:
-            outcomes.booking_outcome_correct(
-                booking=booking, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The outcome for %(name)s is taken back; record the right one.")
-                % {"name": booking.citizen.name},
-            )
-            return redirect(_page_url(organisation, session, booking.pk))
-    return session_page(
-        request, organisation, session, forms={("correct", booking.pk): form}, status=422
+    correct = partial(outcomes.booking_outcome_correct, booking=booking)
+    return outcome_steps.outcome_correct(
+        request, _place(request, organisation, session), booking, correct
     )
 
 
@@ -211,25 +191,8 @@ def booking_correct(request, code: str, pk: int, booking_pk: int):
 def booking_reaction(request, code: str, pk: int, booking_pk: int):
     organisation, session = _session(request, code, pk)
     booking = _booking(session, booking_pk)
-    if booking.vaccination is None:
-        raise Http404
-    form = AdverseReactionForm(request.POST, prefix=f"reaction-{booking.pk}")
-    if form.is_valid():
-        try:
-            outcomes.adverse_reaction_record(
-                record=booking.vaccination, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The adverse reaction of %(name)s is recorded.") % {"name": booking.citizen.name},
-            )
-            return redirect(_page_url(organisation, session, booking.pk))
-    return session_page(
-        request, organisation, session, forms={("reaction", booking.pk): form}, status=422
-    )
+    place = _place(request, organisation, session)
+    return outcome_steps.reaction_record(request, place, booking)
 
 
 @require_POST
