@@ -38,6 +38,7 @@ def test_it_plans_generated_days_and_judges_every_target(reference_data):
             assert run["long_run_drive_seconds"] is None or run["long_run_drive_seconds"] > 0
             assert run["drive_gap_percent"] is None or run["drive_gap_percent"] >= 0
         assert size["drive_gap_percent"]["compared"] >= 1
+        assert all(size["targets"].values())
     assert result["targets"] == {
         "solved_in_under_2_s_up_to_60_visits": True,
         "no_dose_wasted_when_candidates_outnumber_doses": True,

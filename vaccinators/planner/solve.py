@@ -61,6 +61,9 @@ def plan(
 
     ``vials_available`` caps the vials of all routes together (the region's stock; None: no cap),
     each vehicle's ``max_vials`` its own. Candidates not routed are returned in ``unassigned``.
+    Routes come in the vehicles' order; a vaccinator given no stops has no route. ``threads``:
+    VROOM's (two halve the time on a two-core worker). Violations are worded in the active
+    language.
 
     When the whole pool holds fewer candidates than one vial's doses, one vial is opened for them
     (on one route) only if it wastes at most ``max_waste`` doses (default: the setting

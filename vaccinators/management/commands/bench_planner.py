@@ -65,10 +65,16 @@ def table(result: dict) -> str:
             f"{_figure(gap['mean']):>10}/{_figure(gap['max']):<6} ({gap['compared']} compared)"
         )
     lines.append("")
-    lines += [
-        f"{'met    ' if met else 'NOT MET'}  {name}" for name, met in result["targets"].items()
-    ]
+    for name, met in result["targets"].items():
+        sizes = ", ".join(
+            f"{size['size']} {_verdict(size['targets'][name])}" for size in result["sizes"]
+        )
+        lines.append(f"{'met    ' if met else 'NOT MET'}  {name} ({sizes})")
     return "\n".join(lines)
+
+
+def _verdict(met: bool | None) -> str:
+    return "n/a" if met is None else "met" if met else "not met"
 
 
 def _figure(value: float | None) -> str:
