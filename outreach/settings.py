@@ -284,6 +284,8 @@ PLANNER_TRAVEL_TIMES = env.str(
     "PLANNER_TRAVEL_TIMES", "vaccinators.planner.geo.GreatCircleTravelTimes"
 )
 PLANNER_MAX_WASTED_DOSES = env.int("PLANNER_MAX_WASTED_DOSES", 2, minimum=0)
+# The solver's threads for a planning run (2 halves a 60-visit day's solve time on 2 cores).
+PLANNER_THREADS = env.int("PLANNER_THREADS", 2, minimum=1)
 
 # Home visits: the minutes a vaccinator spends at a door before the observation starts (talk,
 # consent, the injection, registering it); the observation (15 minutes, 30 after an earlier severe

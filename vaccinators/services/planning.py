@@ -285,6 +285,7 @@ def _execute(run: PlanningRun) -> None:
         vial_product(product),
         travel=travel,
         vials_available=in_store + sum(held.values()),
+        threads=settings.PLANNER_THREADS,
     )
 
     _progress(run, 90, SAVING)
