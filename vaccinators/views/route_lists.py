@@ -269,9 +269,8 @@ def stop_outcome(request, code: str, pk: int, stop_pk: int):
     organisation, route_list = _route_list(request, code, pk)
     stop = _stop(route_list, stop_pk)
     record = partial(outcomes.stop_outcome_record, stop=stop)
-    return outcome_steps.outcome_record(
-        request, _place(request, organisation, route_list), stop, record
-    )
+    place = _place(request, organisation, route_list)
+    return outcome_steps.outcome_record(request, place, stop, record)
 
 
 @require_POST
@@ -280,9 +279,8 @@ def stop_correct(request, code: str, pk: int, stop_pk: int):
     organisation, route_list = _route_list(request, code, pk)
     stop = _stop(route_list, stop_pk)
     correct = partial(outcomes.stop_outcome_correct, stop=stop)
-    return outcome_steps.outcome_correct(
-        request, _place(request, organisation, route_list), stop, correct
-    )
+    place = _place(request, organisation, route_list)
+    return outcome_steps.outcome_correct(request, place, stop, correct)
 
 
 @require_POST

@@ -170,9 +170,8 @@ def booking_outcome(request, code: str, pk: int, booking_pk: int):
     organisation, session = _session(request, code, pk)
     booking = _booking(session, booking_pk)
     record = partial(outcomes.booking_outcome_record, booking=booking)
-    return outcome_steps.outcome_record(
-        request, _place(request, organisation, session), booking, record
-    )
+    place = _place(request, organisation, session)
+    return outcome_steps.outcome_record(request, place, booking, record)
 
 
 @require_POST
@@ -181,9 +180,8 @@ def booking_correct(request, code: str, pk: int, booking_pk: int):
     organisation, session = _session(request, code, pk)
     booking = _booking(session, booking_pk)
     correct = partial(outcomes.booking_outcome_correct, booking=booking)
-    return outcome_steps.outcome_correct(
-        request, _place(request, organisation, session), booking, correct
-    )
+    place = _place(request, organisation, session)
+    return outcome_steps.outcome_correct(request, place, booking, correct)
 
 
 @require_POST
