@@ -28,6 +28,7 @@ run: demo
 test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit -c pyproject.toml -r . -q
 	$(PY) -m pytest
 
 worker: install

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from municipalities.models import HelpRequest
 from outreach import cpr
 
-TOKEN_FIELD = "started"  # noqa: S105 (a form field's name)
+TOKEN_FIELD = "started"  # noqa: S105 (a form field's name)  # nosec B105
 TRAP_FIELD = "website"
 MIN_SECONDS = 3
 MAX_SECONDS = 2 * 60 * 60

@@ -156,7 +156,7 @@ class _Draw:
     """Draws one citizen's case after another; what every draw shares is worked out once."""
 
     def __init__(self, seed: int, municipality: Municipality, team: list[User], now):
-        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)  # nosec B311
         self.vault = cpr.vault()
         self.numbers: set[str] = set()
         self.municipality, self.team, self.now = municipality, team, now

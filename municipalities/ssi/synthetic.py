@@ -242,7 +242,7 @@ def write_national_file(
     Municipality codes cycle over ``municipality_codes`` (all 98 by default); invitation dates
     fall in the week starting ``invited_week``.
     """
-    rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)  # nosec B311
     codes = list(municipality_codes or _municipality_codes())
     citizens = _Citizens(rng, invited_week, _Numbers())
     recent: deque[str] = deque(maxlen=1000)
@@ -281,7 +281,7 @@ def write_next_week(
     get a new phone number or address, and ``new`` citizens invited a week later are added, in
     the same municipalities. Returns {"rows", "changed", "new", "dropped"}.
     """
-    rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)  # nosec B311
     latest = datetime.date.min
     with Path(source_path).open(encoding="utf-8", newline="") as file:
         header = file.readline()

@@ -94,7 +94,7 @@ def vial_product() -> tuple[VialProduct, VaccineProduct]:
 def generate(
     points: list[Point], facts: VaccineProduct, *, stops: int, vehicles: int, seed: int
 ) -> Instance:
-    rng = random.Random(f"{stops}/{vehicles}/{seed}")  # noqa: S311 (reproducible test data)
+    rng = random.Random(f"{stops}/{vehicles}/{seed}")  # noqa: S311 (reproducible test data)  # nosec B311
 
     def somewhere(among: list[Point] = points) -> Point:
         base = rng.choice(among)

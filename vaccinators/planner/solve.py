@@ -138,7 +138,7 @@ def plan_fixed(
     solver = _Solver(problem, exploration_level=exploration_level, threads=threads)
     per_vial = [vials.get(v.id, (0, product.doses_per_vial))[1] for v in problem.vehicles]
     capacities = [vials.get(v.id, (0, 0))[0] * per_vial[i] for i, v in enumerate(problem.vehicles)]
-    rng = random.Random(seed)  # noqa: S311 (perturbs a search, not secrets)
+    rng = random.Random(seed)  # noqa: S311 (perturbs a search, not secrets)  # nosec B311
     order, durations, best = list(range(len(problem.candidates))), None, None
     while solver.runs == 0 or time.perf_counter() - started < budget_seconds:
         routes = solver.solve(capacities, job_order=order, durations=durations)
