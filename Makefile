@@ -6,12 +6,12 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker beat lint format messages clean
+.PHONY: run test install migrate demo worker beat lint format messages lock clean
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)
@@ -44,6 +44,15 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages --locale=da --ignore=.venv --ignore=static --ignore=staticfiles
 	$(PY) manage.py compile_catalogue
+
+# Re-resolve requirements.txt in a clean environment and pin everything it pulls in.
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	var/lock-venv/bin/python -m pip install --quiet -r requirements.txt
+	var/lock-venv/bin/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel > requirements.lock
+	rm -rf var/lock-venv
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
