@@ -22,9 +22,9 @@ RUN groupadd --system --gid 10001 outreach \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them.
-COPY requirements.txt ./
+COPY requirements.txt requirements.lock ./
 RUN python -m venv "$VIRTUAL_ENV" \
-    && pip install --no-cache-dir -r requirements.txt
+    && pip install --no-cache-dir -r requirements.txt -c requirements.lock
 
 COPY . .
 
