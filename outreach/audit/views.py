@@ -50,6 +50,9 @@ def citizen_search(request):
     organisation = _reader(request)
     form = CitizenSearchForm(request.POST)
     if not form.is_valid():
+        # The refusal says what is wrong without writing the typed number back into the page.
+        form.data = form.data.copy()
+        form.data["cpr"] = ""
         return render(request, "audit/home.html", {"search_form": form}, status=422)
     cpr_hash = cpr.vault().lookup_hash(form.cleaned_data["cpr"])
     with transaction.atomic():
