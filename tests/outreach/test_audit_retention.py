@@ -8,6 +8,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -21,12 +22,13 @@ from municipalities.models import (
 )
 from municipalities.services import cases
 from outreach import retention
+from outreach.celery import app
 from outreach.models import AccessEvent, Citizen, VaccinationRecord
 from outreach.tasks import purge_past_retention
 from tests.outreach.audit import looked_up
 from tests.outreach.records import vaccinated
 from tests.regions.world import referrals
-from tests.services import require_postgresql
+from tests.services import require_postgresql, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +206,18 @@ def test_it_counts_months_back_on_the_calendar(moment, months, expected):
     start = datetime.fromisoformat(moment)
     assert retention.months_before(start, months) == datetime.fromisoformat(expected)
     assert start - retention.months_before(start, months) > timedelta(days=27 * months)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_purges_on_a_real_worker_through_redis(koebenhavn, kbh_caseworker):
+    require_redis()
+    old = looked_up(kbh_caseworker, koebenhavn, None, when=months_ago(30))
+    kept = looked_up(kbh_caseworker, koebenhavn, None)
+
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        counts = purge_past_retention.delay().get(timeout=30)
+
+    assert counts["access_events"] == 1
+    assert list(AccessEvent.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not AccessEvent.objects.filter(pk=old.pk).exists()
