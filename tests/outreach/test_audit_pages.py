@@ -262,3 +262,11 @@ def test_it_leads_the_auditor_from_the_start_page_to_the_audit_screens(client, k
     for name in ("audit:user-list", "audit:anomalies", "audit:citizen-search"):
         assert reverse(name) in response.text
     assert '<label class="form-label" for="id_cpr">' in response.text
+
+
+def test_it_links_the_access_log_from_the_auditors_other_pages(client, kbh_auditor):
+    client.force_login(kbh_auditor)
+
+    members = client.get(reverse("outreach:organisation-members", args=["municipality", "101"]))
+
+    assert f'href="{reverse("audit:home")}"' in members.text

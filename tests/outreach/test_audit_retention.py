@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from municipalities.models import (
     ContactAttempt,
+    ContactDetailsChange,
     ContactTask,
     Referral,
     TransportBooking,
@@ -65,6 +66,10 @@ def world(tmp_path, settings, koebenhavn, kbh_caseworker, noerrebro_practice, no
         task=declined_task, user=kbh_caseworker, channel="phone", reached=True,
         answered_by="citizen",
     )  # fmt: skip
+    cases.citizen_contact_details_update(
+        task=ContactTask.objects.get(pk=declined_task.pk), user=kbh_caseworker, phone="20 30 40 50"
+    )
+    ContactDetailsChange.objects.update(changed_at=months_ago(26))
     cases.visitation_decide(
         task=ContactTask.objects.get(pk=declined_task.pk), user=kbh_caseworker,
         decision=D.DECLINED, wants_vaccination=False,
@@ -102,6 +107,8 @@ def test_it_purges_exactly_what_is_past_its_retention(world):
         assert model is ContactAttempt or model.objects.filter(task=recent_task).exists()
     assert counts["visitations"] == 3  # the vaccinated case's, and the declined case's two
     assert counts["referrals"] == 2
+    assert counts["contact_details_changes"] == 1
+    assert not ContactDetailsChange.objects.exists()
     # The health record stays, and with it its citizen; the declined citizen is gone.
     assert VaccinationRecord.objects.filter(pk=world["record"].pk).exists()
     assert Citizen.objects.filter(pk=vaccinated_task.citizen_id).exists()
