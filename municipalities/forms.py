@@ -6,7 +6,7 @@ from municipalities.selectors import dashboard as dashboard_selectors
 from municipalities.selectors.worklist import WorklistFilter
 from municipalities.ssi.weeks import parse_week, week_label
 from municipalities.validators import check_list_file, list_week
-from outreach import cpr
+from outreach.forms import CprField
 from outreach.models import Citizen
 
 
@@ -34,23 +34,6 @@ class SsiListUploadForm(forms.Form):
 
     def clean_week(self):
         return list_week(self.cleaned_data["week"])
-
-
-class CprField(forms.CharField):
-    """A CPR number typed by a person: validated, returned as ten digits, never echoed back."""
-
-    widget = forms.TextInput(
-        attrs={"class": "form-input input-width-s", "autocomplete": "off", "inputmode": "numeric"}
-    )
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return value
-        try:
-            return cpr.validate(value)
-        except cpr.InvalidCpr as error:
-            raise forms.ValidationError(str(error)) from None
 
 
 class WorklistFilterForm(forms.Form):

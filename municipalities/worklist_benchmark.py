@@ -48,7 +48,7 @@ from municipalities.models import (
 from municipalities.models.tasks import group_priority
 from municipalities.selectors import worklist as worklist_selectors
 from municipalities.ssi import synthetic
-from outreach import cpr
+from outreach import cpr, retention
 from outreach.models import AccessEvent, Citizen, Municipality, User
 from outreach.roles import Role
 from outreach.services import membership_grant
@@ -140,7 +140,9 @@ def _team(municipality: Municipality) -> tuple[list[User], list[User]]:
 def _clear(municipality: Municipality, team: list[User]) -> None:
     """Remove the municipality's citizens and cases (a previous run's), dependants first."""
     citizens = Citizen.objects.filter(municipality=municipality)
-    AccessEvent.objects.filter(Q(citizen__in=citizens) | Q(user__in=team)).delete()
+    retention.access_events_erase(
+        AccessEvent.objects.filter(Q(citizen__in=citizens) | Q(user__in=team))
+    )
     HelpRequest.objects.filter(Q(municipality=municipality) | Q(citizen__in=citizens)).delete()
     ContactDetailsChange.objects.filter(citizen__in=citizens).delete()
     TransportBooking.objects.filter(citizen__in=citizens).delete()

@@ -23,6 +23,8 @@ from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.http import Http404
 
 from outreach.models import (
+    AccessEvent,
+    Citizen,
     Municipality,
     MunicipalityGroupObjectPermission,
     MunicipalityUserObjectPermission,
@@ -33,6 +35,7 @@ from outreach.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleGroup,
+    User,
     VaccinationRecord,
     VaccinatorOrganisation,
     VaccinatorOrganisationGroupObjectPermission,
@@ -380,3 +383,128 @@ def vaccination_record_reader(user) -> Model | None:
 def get_vaccination_record_for_user(user, pk: int) -> VaccinationRecord:
     """A vaccination record the user may read, else 404 (whether it exists or not)."""
     return get_from(vaccination_records_visible_to(user), pk=pk)
+
+
+# The access log: read by auditors --------------------------------------------------------------
+
+AUDIT = "read_access_log"
+
+
+def _ids_with(user, kind: str, permission: str) -> set[int]:
+    return {
+        pk
+        for (k, pk), codenames in grants(user).by_organisation.items()
+        if k == kind and permission in codenames
+    }
+
+
+def may_audit(user) -> bool:
+    """Whether the user is an auditor anywhere."""
+    return any(AUDIT in codenames for codenames in grants(user).by_organisation.values())
+
+
+def _audited_scope(user) -> tuple[QuerySet, QuerySet, QuerySet] | None:
+    """The organisations whose access log the user audits, below the national level: the
+    municipalities (their own, or their region's), the regions, and the regions' vaccinators."""
+    municipalities = _ids_with(user, K.MUNICIPALITY, AUDIT)
+    regions = _ids_with(user, K.REGION, AUDIT)
+    if not (municipalities or regions):
+        return None
+    return (
+        Municipality.objects.filter(Q(pk__in=municipalities) | Q(region__in=regions)),
+        Region.objects.filter(pk__in=regions),
+        VaccinatorOrganisation.objects.filter(region__in=regions),
+    )
+
+
+def access_events_visible_to(user) -> QuerySet[AccessEvent]:
+    """The access events an auditor may read (ADR 0013): a municipality's auditor those about the
+    municipality's citizens and those made in the municipality's name; a region's auditor the same
+    for every municipality of the region, plus those made in the name of the region and of its
+    vaccinator organisations; a national auditor all. Nobody else any."""
+    if not user.is_authenticated or not user.is_active:
+        return AccessEvent.objects.none()
+    if holds_national(user, AUDIT):
+        return AccessEvent.objects.all()
+    scope = _audited_scope(user)
+    if scope is None:
+        return AccessEvent.objects.none()
+    municipalities, regions, vaccinators = scope
+    return AccessEvent.objects.filter(
+        Q(citizen__municipality__in=municipalities.values("pk"))
+        | Q(organisation_kind=K.MUNICIPALITY, organisation_code__in=municipalities.values("code"))
+        | Q(organisation_kind=K.REGION, organisation_code__in=regions.values("code"))
+        | Q(organisation_kind=K.VACCINATOR, organisation_code__in=vaccinators.values("code"))
+    )
+
+
+def audited_users_visible_to(user) -> QuerySet[User]:
+    """The people whose look-ups an auditor may review: the members of the organisations they
+    audit, and anyone whose look-ups show in the events they may read."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    events = access_events_visible_to(user)
+    if holds_national(user, AUDIT):
+        members = RoleGroup.objects.all()
+    else:
+        scope = _audited_scope(user)
+        if scope is None:
+            return User.objects.none()
+        municipalities, regions, vaccinators = scope
+        members = RoleGroup.objects.filter(
+            Q(municipality__in=municipalities.values("pk"))
+            | Q(region__in=regions.values("pk"))
+            | Q(vaccinator_organisation__in=vaccinators.values("pk"))
+        )
+    return User.objects.filter(
+        Q(pk__in=members.values("group__user")) | Q(pk__in=events.values("user"))
+    )
+
+
+def audited_citizens_visible_to(user) -> QuerySet[Citizen]:
+    """The citizens whose access log an auditor may read: those of the municipalities they audit,
+    and those in the events they may read."""
+    if not user.is_authenticated or not user.is_active:
+        return Citizen.objects.none()
+    if holds_national(user, AUDIT):
+        return Citizen.objects.all()
+    scope = _audited_scope(user)
+    if scope is None:
+        return Citizen.objects.none()
+    municipalities = scope[0]
+    events = access_events_visible_to(user).filter(citizen__isnull=False)
+    return Citizen.objects.filter(
+        Q(municipality__in=municipalities.values("pk")) | Q(pk__in=events.values("citizen"))
+    )
+
+
+def get_audited_citizen_for_user(user, pk: int) -> Citizen:
+    """A citizen whose access log the user may read, else 404."""
+    return get_from(audited_citizens_visible_to(user).select_related("municipality"), pk=pk)
+
+
+def get_audited_user_for_user(user, pk: int) -> User:
+    """A person whose look-ups the user may review, else 404."""
+    return get_from(audited_users_visible_to(user), pk=pk)
+
+
+def may_report_on(user, citizen: Citizen) -> bool:
+    """Whether the user audits the whole of the citizen's log (national, or the citizen's own
+    municipality or region), and so may make the citizen's access report: a report from an
+    auditor who sees only part of it would leave look-ups out."""
+    if holds_national(user, AUDIT):
+        return True
+    scope = _audited_scope(user)
+    return scope is not None and scope[0].filter(pk=citizen.municipality_id).exists()
+
+
+def access_log_reader(user, active: RoleGroup | None = None) -> Model | None:
+    """The organisation in whose name the user reads the access log (for the access log itself):
+    the active membership's when it is an auditor's, else the first auditor membership."""
+    candidates = memberships(user)
+    if active is not None:
+        candidates = [active, *candidates]
+    for membership in candidates:
+        if AUDIT in grants(user).on(membership.organisation):
+            return membership.organisation
+    return None

@@ -90,6 +90,20 @@ class Env:
             raise ImproperlyConfigured(f"{name} has a malformed port.") from None
         return value
 
+    def hours(self, name: str, default=_REQUIRED) -> tuple[int, int]:
+        """A span of whole hours of the day, "07-18": from 07:00 up to (not including) 18:00."""
+        value = self.str(name, default)
+        first, _dash, last = value.partition("-")
+        try:
+            start, end = int(first), int(last)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a span of hours like 07-18."
+            ) from None
+        if not 0 <= start < end <= 24:
+            raise ImproperlyConfigured(f"{name}={value!r}: the hours must run forward within 0-24.")
+        return start, end
+
     def key32(self, name: str, *, required: bool) -> str:
         """A 32-byte key in URL-safe base64 (``secrets.token_urlsafe(32)`` makes one), or ""."""
         value = self._raw(name, _REQUIRED if required else None)

@@ -1,4 +1,5 @@
-"""Forms of the kernel's pages: the vaccine rules page's day, a new rule and a rule's end."""
+"""Forms of the kernel's pages: the vaccine rules page's day, a new rule and a rule's end; the
+CPR field every CPR search uses."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outreach import cpr
 from outreach.models import TargetGroup, VaccineProduct, VaccineRule
 
 DATE_HELP = _("For example 2021-03-12.")
@@ -91,3 +93,20 @@ class VaccineRuleEndForm(forms.Form):
         help_text=_("The rule no longer applies from the day after."),
         widget=_date_input(),
     )
+
+
+class CprField(forms.CharField):
+    """A CPR number typed by a person: validated, returned as ten digits, never echoed back."""
+
+    widget = forms.TextInput(
+        attrs={"class": "form-input input-width-s", "autocomplete": "off", "inputmode": "numeric"}
+    )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return cpr.validate(value)
+        except cpr.InvalidCpr as error:
+            raise forms.ValidationError(str(error)) from None

@@ -160,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "regions.move_dose_two_into_pools",
         "schedule": crontab(hour=5, minute=0),
     },
+    # At night, when nobody works: access events and closed cases past their retention go.
+    "purge-past-retention": {
+        "task": "outreach.purge_past_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Authentication and access -------------------------------------------------------------------
@@ -291,3 +296,17 @@ PLANNER_THREADS = env.int("PLANNER_THREADS", 2, minimum=1)
 # consent, the injection, registering it); the observation (15 minutes, 30 after an earlier severe
 # allergic reaction) is the vaccine product's and is added on top.
 HOME_VISIT_VACCINATION_MINUTES = env.int("HOME_VISIT_VACCINATION_MINUTES", 10, minimum=1)
+
+# Retention (ADR 0013): access events are kept this many months, closed cases (a contact task
+# with its attempts, visitation, referral and bookings) this many months after they closed; a
+# nightly job deletes what is older. Vaccination records are never deleted.
+ACCESS_EVENT_RETENTION_MONTHS = env.int("ACCESS_EVENT_RETENTION_MONTHS", 24, minimum=1)
+CLOSED_CASE_RETENTION_MONTHS = env.int("CLOSED_CASE_RETENTION_MONTHS", 24, minimum=1)
+
+# The auditor's anomaly report: a user's day is unusual when they looked up more distinct citizens
+# than this floor and more than AUDIT_VOLUME_FACTOR times their usual day (the median of their
+# working days in the 30 days before); look-ups outside AUDIT_WORKING_HOURS (local time, "07-18"
+# means from 07:00 to 18:00, Monday to Friday) are listed too.
+AUDIT_VOLUME_FLOOR = env.int("AUDIT_VOLUME_FLOOR", 50, minimum=1)
+AUDIT_VOLUME_FACTOR = env.int("AUDIT_VOLUME_FACTOR", 3, minimum=1)
+AUDIT_WORKING_HOURS = env.hours("AUDIT_WORKING_HOURS", "07-18")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("language/", set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
     path("", include(app_patterns)),
+    path("audit/", include("outreach.audit.urls")),
     path("municipalities/", include("municipalities.urls")),
     path("help/", include("municipalities.public_urls")),
     # The coordinator's planning runs: regional pages served by the vaccinators' app, which has

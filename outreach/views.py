@@ -18,17 +18,15 @@ START_PAGES = {
     Role.COORDINATOR: "regions:region-detail",
     Role.VACCINATOR: "vaccinators:routelist-list",
     Role.ADMINISTRATOR: "outreach:reference-data",
-    Role.AUDITOR: "outreach:organisation-members",
+    Role.AUDITOR: "audit:home",
 }
 
 
 def start_url(membership: RoleGroup) -> str:
     organisation = membership.organisation
     name = START_PAGES[membership.role]
-    if membership.role == Role.ADMINISTRATOR:
+    if membership.role in (Role.ADMINISTRATOR, Role.AUDITOR):
         return reverse(name)
-    if membership.role == Role.AUDITOR:
-        return reverse(name, kwargs={"kind": organisation.kind, "code": organisation.code})
     return reverse(name, kwargs={"code": organisation.code})
 
 

@@ -3,6 +3,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AccessEventQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would bypass the model's own refusal. Only the retention purge
+    (``outreach.retention``) removes events, below the ORM and with the database's consent."""
+
+    def update(self, **kwargs):
+        raise ValueError("Access events are append-only.")
+
+    def delete(self):
+        raise ValueError("Access events are append-only: only the retention purge removes them.")
+
+
 class AccessEvent(models.Model):
     """One look-up of citizen data: who, in which role and organisation, what, why, when.
 
@@ -44,6 +55,8 @@ class AccessEvent(models.Model):
         help_text=_("What was searched for (never a CPR number) or how many rows were listed."),
     )
 
+    objects = AccessEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
@@ -56,3 +69,6 @@ class AccessEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Access events are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access events are append-only: only the retention purge removes them.")

@@ -40,6 +40,9 @@ PAGES = [
     ("lise", ["/vaccinators/990101/route-lists/", "/vaccinators/990101/route-lists/{route_list}/",
               "/vaccinators/990101/route-lists/{route_list}/?print=1"]),
     ("signe", ["/municipalities/101/cases/{vaccinated_case}/"]),
+    # Last, so that the others' look-ups fill the access log.
+    ("rikke", ["/audit/", "/audit/users/", "/audit/users/{caseworker}/?first=2021-03-01",
+               "/audit/citizens/{citizen}/", "/audit/anomalies/"]),
     ("nobody", ["/help/101/", "/help/101/thanks/"]),
     ("nobody", ["/"]),
 ]  # fmt: skip
@@ -106,7 +109,7 @@ def home_visits(tmp_path, caseworker, coordinator, gp):
 @pytest.mark.parametrize("width", [1280, 320])
 def test_it_has_no_serious_accessibility_violations(
     browser, live_server, django_user_model, width, tmp_path,
-    kbh_lead, kbh_caseworker, hovedstaden_coordinator, noerrebro_gp, administrator,
+    kbh_lead, kbh_caseworker, hovedstaden_coordinator, noerrebro_gp, administrator, kbh_auditor,
 ):  # fmt: skip
     django_user_model.objects.create_user("nobody", password="correct-horse-battery")
     list_pk = koebenhavns_list(tmp_path)
@@ -136,6 +139,8 @@ def test_it_has_no_serious_accessibility_violations(
                     draft_run=draft_pk,
                     route_list=route_list_pk,
                     vaccinated_case=vaccinated_case,
+                    caseworker=kbh_caseworker.pk,
+                    citizen=ContactTask.objects.get(pk=case_pk).citizen_id,
                 )
                 for p in paths
             ):
@@ -148,3 +153,4 @@ def test_it_has_no_serious_accessibility_violations(
     # The error pages were among those checked.
     assert found[("lone", "/regions/1084/")][0] == 404
     assert found[("signe", "/municipalities/101/dashboard/")][0] == 403
+    assert {v[0] for key, v in found.items() if key[0] == "rikke"} == {200}

@@ -18,7 +18,7 @@ def log_in(client, username, password="correct-horse-battery"):  # noqa: S107
     [
         ("kbh_caseworker", "/municipalities/101/"),
         ("kbh_lead", "/municipalities/101/"),
-        ("kbh_auditor", "/organisations/municipality/101/members/"),
+        ("kbh_auditor", "/audit/"),
         ("hovedstaden_coordinator", "/regions/1084/"),
         ("noerrebro_gp", "/vaccinators/990101/route-lists/"),
         ("administrator", "/reference-data/"),
