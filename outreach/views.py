@@ -90,8 +90,5 @@ def organisation_members(request, kind: str, code: str):
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse(
-        {name: "ok" if up else "unavailable" for name, up in checks.items()}, status=status
-    )
+    body, status = health.report()
+    return JsonResponse(body, status=status)
