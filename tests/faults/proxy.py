@@ -3,6 +3,7 @@ restore, to take a service away from the app under test and give it back."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -70,10 +71,8 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
