@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from municipalities.models import SsiListImport
@@ -14,6 +15,7 @@ from outreach import jobs
 from outreach.models import OutboxJob
 from tests.factories import fake_cpr
 from tests.faults.proxy import Proxy
+from tests.municipalities.casework import citizen_tasks
 from tests.services import require_postgresql, require_redis
 from tests.workers import Worker, database_url, wait_for
 
@@ -48,18 +50,28 @@ def redis_through_proxy(settings):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_pages_answer_and_an_import_waits_then_runs(
-    client, in_english, tmp_path, settings, reference_data, kbh_caseworker, redis_through_proxy
-):
+    client, in_english, tmp_path, settings, reference_data, kbh_caseworker,
+    hovedstaden_coordinator, redis_through_proxy,
+):  # fmt: skip
     store = redis.Redis.from_url(settings.REDIS_URL)
     store.flushdb()
+    case = citizen_tasks(tmp_path, "101", 1)[0]
     redis_through_proxy.cut()
     client.force_login(kbh_caseworker)
-    for name in ("municipalities:municipality-worklist", "municipalities:import-list"):
-        assert client.get(reverse(name, kwargs={"code": "101"})).status_code == 200
+    for name, kwargs in (
+        ("municipalities:municipality-worklist", {"code": "101"}),
+        ("municipalities:import-list", {"code": "101"}),
+        ("municipalities:case-detail", {"code": "101", "pk": case.pk}),
+    ):
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    coordinator = Client()
+    coordinator.force_login(hovedstaden_coordinator)
+    region_page = reverse("regions:region-detail", kwargs={"code": "1084"})
+    assert coordinator.get(region_page).status_code == 200
     assert client.get("/healthz").json()["broker"] == "unavailable"
 
     started = time.monotonic()
-    rows = f"cpr;navn;målgruppe;invitationsdato\n{fake_cpr(1)};Karen;3;01.03.2021\n"
+    rows = f"cpr;navn;målgruppe;invitationsdato\n{fake_cpr(50)};Karen;3;01.03.2021\n"
     upload = SimpleUploadedFile("uge10.csv", rows.encode())
     response = client.post(
         reverse("municipalities:import-list", kwargs={"code": "101"}),
@@ -69,7 +81,7 @@ def test_with_redis_down_pages_answer_and_an_import_waits_then_runs(
     assert time.monotonic() - started < 10
     assert response.status_code == 200
     assert "Waiting for the job service" in response.content.decode()
-    list_import = SsiListImport.objects.get()
+    list_import = SsiListImport.objects.latest("pk")
     assert list_import.status == "received"
     job = OutboxJob.objects.get()
     assert job.is_pending and job.args == [list_import.pk]
