@@ -103,3 +103,32 @@ def test_in_process_the_task_runs_after_commit_without_a_row(
         jobs.enqueue(process_ssi_list, 3)
     assert ran == [(3,)]
     assert not OutboxJob.objects.exists()
+
+
+def test_a_planning_job_delivered_twice_leaves_one_plan(
+    tmp_path, tasks_in_process, hovedstaden, hovedstaden_coordinator, kbh_caseworker,
+    noerrebro_practice,
+):  # fmt: skip
+    """The relay and the commit hook may both send a job: the second delivery must do no harm."""
+    from regions.models import PlanningRun
+    from tests.regions import world
+    from tests.vaccinators.planning import home_pool, run_for
+    from vaccinators.models import RouteList, RouteStop
+    from vaccinators.tasks import plan_route_lists
+
+    world.stocked(hovedstaden, hovedstaden_coordinator, vials=10)
+    home_pool(tmp_path, kbh_caseworker, 6)
+    run = run_for(
+        region=hovedstaden, coordinator=hovedstaden_coordinator, practices=[noerrebro_practice]
+    )
+
+    def plan() -> list:
+        drafts = RouteList.objects.filter(planning_run=run)
+        return sorted(RouteStop.objects.filter(route_list__in=drafts).values_list("citizen_id"))
+
+    assert plan_route_lists.delay(run.pk).get() == "done"
+    first = plan()
+    assert plan_route_lists.delay(run.pk).get() == "done"
+    assert plan() == first and len(first) > 0
+    assert RouteList.objects.filter(planning_run=run).count() == 1
+    assert PlanningRun.objects.get(pk=run.pk).planned == len(first)
