@@ -132,3 +132,26 @@ def test_a_planning_job_delivered_twice_leaves_one_plan(
     assert plan() == first and len(first) > 0
     assert RouteList.objects.filter(planning_run=run).count() == 1
     assert PlanningRun.objects.get(pk=run.pk).planned == len(first)
+
+
+def test_the_planning_page_says_when_its_job_waits_for_the_broker(
+    client, in_english, broker, django_capture_on_commit_callbacks, hovedstaden,
+    hovedstaden_coordinator, noerrebro_practice,
+):  # fmt: skip
+    from django.urls import reverse
+
+    from tests.regions import world
+    from tests.vaccinators.planning import run_for
+
+    world.stocked(hovedstaden, hovedstaden_coordinator, vials=10)
+    broker(REFUSED)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_for(
+            region=hovedstaden, coordinator=hovedstaden_coordinator, practices=[noerrebro_practice]
+        )
+    client.force_login(hovedstaden_coordinator)
+    page = reverse("planning:run-detail", kwargs={"code": "1084", "pk": run.pk})
+    assert "Waiting for the job service" in client.get(page).content.decode()
+    broker("memory://")
+    assert jobs.relay() == 1
+    assert "Waiting for the job service" not in client.get(page).content.decode()
