@@ -126,9 +126,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache. Without it, tasks run in process ---------------
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss"), None)
+# Seconds to wait for Redis (connecting or answering) before a page gives up on it: a page that
+# starts a job answers at once and the job waits in the outbox (ADR 0017).
+REDIS_TIMEOUT_SECONDS = env.int("REDIS_TIMEOUT_SECONDS", 3, minimum=1)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Fails soft: with Redis away a cache read is a miss and a write is skipped, so pages
+            # stay up (ADR 0017).
+            "BACKEND": "outreach.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -145,7 +157,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker died is redelivered after the broker's visibility timeout; every task must
 # finish well inside it, or a slow but live task would be delivered twice.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
+# A worker whose canary has not run for this long is reported "stale" by /healthz.
+WORKER_STALE_SECONDS = env.int("WORKER_STALE_SECONDS", 180, minimum=60)
 CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT // 2
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -155,6 +176,10 @@ CELERY_TIMEZONE = "Europe/Copenhagen"
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE = {
     "scan-ssi-inbox": {"task": "municipalities.scan_ssi_inbox", "schedule": 300.0},
+    # Jobs that waited in the outbox while the broker was away (ADR 0017).
+    "relay-outbox": {"task": "outreach.relay_outbox", "schedule": 60.0},
+    # A worker's sign of life for /healthz.
+    "canary": {"task": "outreach.canary", "schedule": 60.0},
     # Early, before the coordinators plan the day: citizens whose dose 2 falls due join the pools.
     "move-dose-two-into-pools": {
         "task": "regions.move_dose_two_into_pools",

@@ -1,8 +1,13 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -88,8 +93,15 @@ def organisation_members(request, kind: str, code: str):
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse(
-        {name: "ok" if up else "unavailable" for name, up in checks.items()}, status=status
-    )
+    body, status = health.report()
+    return JsonResponse(body, status=status)
+
+
+def server_error(request):
+    """The 500 page, or a 503 that says to try again when the database did not answer (it is
+    restarting, say): the next request reconnects by itself (``CONN_HEALTH_CHECKS``)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        body = loader.get_template("503.html").render()
+        return HttpResponse(body, status=503, headers={"Retry-After": "30"})
+    return defaults.server_error(request)

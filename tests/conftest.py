@@ -14,6 +14,8 @@ from outreach.models import Municipality, NationalBody, Postcode, Region
 from outreach.roles import Role
 from tests.factories import PracticeFactory, persona
 
+pytest_plugins = ["tests.leakscan"]
+
 
 @pytest.fixture(autouse=True)
 def _english_outside_requests():

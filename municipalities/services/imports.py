@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from municipalities.models import SsiListImport
 from municipalities.ssi import pipeline
 from municipalities.ssi.weeks import current_week, week_label
+from outreach import jobs
 from outreach.models import Municipality, User
 
 
@@ -90,7 +91,7 @@ def ssi_list_import_enqueue(list_import: SsiListImport) -> None:
     idempotent, so a second job for it does no harm."""
     from municipalities import tasks  # tasks import this module: import it only when used
 
-    transaction.on_commit(lambda: tasks.process_ssi_list.delay(list_import.pk))
+    jobs.enqueue(tasks.process_ssi_list, list_import.pk)
 
 
 def ssi_list_import_process(*, list_import_id: int) -> SsiListImport:

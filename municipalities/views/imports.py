@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from municipalities import exports, selectors, services
+from municipalities import exports, selectors, services, tasks
 from municipalities.forms import SsiListUploadForm
 from municipalities.models import SsiListImport
 from municipalities.views.common import page_context
-from outreach import access
+from outreach import access, jobs
 
 
 def _import_pages(request, *, national: bool, municipality=None) -> dict:
@@ -111,6 +111,11 @@ def _urls(municipality, list_import) -> dict:
     }
 
 
+def _job_waiting(list_import) -> bool:
+    """True while the import's job waits for the broker (it is sent when the broker is back)."""
+    return not list_import.is_finished and jobs.waiting(tasks.process_ssi_list, list_import.pk)
+
+
 @login_required
 def import_detail(request, pk: int, code: str | None = None):
     municipality, list_import = _get_import(request, code, pk)
@@ -122,6 +127,7 @@ def import_detail(request, pk: int, code: str | None = None):
             **context,
             **_urls(municipality, list_import),
             "list_import": list_import,
+            "job_waiting": _job_waiting(list_import),
             "errors": list_import.errors.all()[:100],
         },
     )
@@ -135,7 +141,11 @@ def import_status(request, pk: int, code: str | None = None):
     response = render(
         request,
         "municipalities/_import_status.html",
-        {"list_import": list_import, **_urls(municipality, list_import)},
+        {
+            "list_import": list_import,
+            "job_waiting": _job_waiting(list_import),
+            **_urls(municipality, list_import),
+        },
     )
     if list_import.is_finished and request.htmx:
         # The whole page shows the report now: reload it once.

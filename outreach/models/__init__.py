@@ -1,5 +1,6 @@
 from outreach.models.audit import AccessEvent
 from outreach.models.citizens import Citizen
+from outreach.models.jobs import OutboxJob, WorkerHeartbeat
 from outreach.models.memberships import RoleGroup
 from outreach.models.organisations import (
     Municipality,
@@ -30,6 +31,7 @@ __all__ = [
     "NationalBody",
     "NationalBodyGroupObjectPermission",
     "NationalBodyUserObjectPermission",
+    "OutboxJob",
     "Outcome",
     "Postcode",
     "Region",
@@ -44,4 +46,5 @@ __all__ = [
     "VaccinatorOrganisationUserObjectPermission",
     "VaccineProduct",
     "VaccineRule",
+    "WorkerHeartbeat",
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from outreach import jobs
 from outreach.models import Region, User, VaccinatorOrganisation, VaccineProduct
 from outreach.vaccine_rules import Pathway, rule_book
 from regions.models import PlanningRun, RouteDay
@@ -133,7 +134,7 @@ def planning_run_enqueue(run: PlanningRun) -> None:
     """Plan the run as a background job once the current transaction has committed."""
     from vaccinators import tasks  # the tasks import this module: import them only when used
 
-    transaction.on_commit(lambda: tasks.plan_route_lists.delay(run.pk))
+    jobs.enqueue(tasks.plan_route_lists, run.pk)
 
 
 # Running it -------------------------------------------------------------------------------------

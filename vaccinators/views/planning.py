@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from outreach import access
+from outreach import access, jobs
 from outreach.models import AccessEvent
 from outreach.services import access_event_record
 from regions.forms.errors import add_service_error
 from regions.models import PlanningRun
 from regions.views.common import page_context
+from vaccinators import tasks
 from vaccinators.maps import route_letter, route_map
 from vaccinators.models import RouteList, RouteStop
 from vaccinators.planning_forms import PlanningRunForm
@@ -121,7 +122,13 @@ def run_detail(request, code: str, pk: int):
     the review of its routes."""
     region = _region(request, code)
     run = _run(region, pk)
-    context = {**page_context(request, region), "run": run, **_review(request, region, run)}
+    context = {
+        **page_context(request, region),
+        "run": run,
+        # The run's job waits for the broker; it is sent when the broker is back.
+        "job_waiting": not run.is_finished and jobs.waiting(tasks.plan_route_lists, run.pk),
+        **_review(request, region, run),
+    }
     if request.htmx:
         return render(request, "regions/_planning_run.html", context)
     return render(request, "regions/planning_run.html", context)
