@@ -19,13 +19,15 @@ START_PAGES = {
     Role.VACCINATOR: "vaccinators:routelist-list",
     Role.ADMINISTRATOR: "outreach:reference-data",
     Role.AUDITOR: "outreach:organisation-members",
+    # SSI's integration works over the API: its start page is the API's documentation.
+    Role.INTEGRATION: "api-docs",
 }
 
 
 def start_url(membership: RoleGroup) -> str:
     organisation = membership.organisation
     name = START_PAGES[membership.role]
-    if membership.role == Role.ADMINISTRATOR:
+    if membership.role in (Role.ADMINISTRATOR, Role.INTEGRATION):
         return reverse(name)
     if membership.role == Role.AUDITOR:
         return reverse(name, kwargs={"kind": organisation.kind, "code": organisation.code})

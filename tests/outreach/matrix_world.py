@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from municipalities.services import cases
 from municipalities.services import help as help_services
 from municipalities.ssi.weeks import parse_week
 from outreach.models import (
+    Citizen,
     Municipality,
     NationalBody,
     Postcode,
@@ -48,6 +49,7 @@ from tests.outreach.records import vaccinated
 from tests.regions import world as regional
 from tests.vaccinators import planning
 from tests.vaccinators.routes import published_route
+from vaccinators.models import RouteList
 
 OWN, SAME_REGION, OTHER_REGION, SWAPPED = "own", "same region", "other region", "swapped"
 # Own code, the same-region organisation's object: a URL tampered with to reach across.
@@ -81,9 +83,9 @@ class Org:
     region: str = ""
 
 
-ORGS = {
-    ("municipality", code): Org("municipality", code, REGION_OF[code]) for code in NUMBERS
-} | {("vaccinator", code): Org("vaccinator", code, REGION_OF[code]) for code in PRACTICES.values()}
+ORGS = {("municipality", code): Org("municipality", code, REGION_OF[code]) for code in NUMBERS} | {
+    ("vaccinator", code): Org("vaccinator", code, REGION_OF[code]) for code in PRACTICES.values()
+}
 ORGS |= {("region", code): Org("region", code, code) for code in ("1084", "1082")}
 ORGS |= {("national", code): Org("national", code) for code in ("SST", "SSI")}
 
@@ -147,7 +149,9 @@ def build(tmp_path: Path) -> World:
     }
     hovedstaden, midtjylland = Region.objects.get(code="1084"), Region.objects.get(code="1082")
     practices = {
-        "990101": PracticeFactory(code="990101", name="Lægerne på Nørrebrogade", region=hovedstaden),
+        "990101": PracticeFactory(
+            code="990101", name="Lægerne på Nørrebrogade", region=hovedstaden
+        ),
         "990102": PracticeFactory(
             code="990102",
             name="Lægehuset på Østerbro",
@@ -210,10 +214,7 @@ def build(tmp_path: Path) -> World:
         coordinator = coordinators[region_code]
         folder = tmp_path / code
         folder.mkdir()
-        tasks = {
-            task.citizen.name: task
-            for task in citizen_tasks(folder, code, 8, start=first)
-        }
+        tasks = {task.citizen.name: task for task in citizen_tasks(folder, code, 8, start=first)}
         list_import = SsiListImport.objects.filter(municipality__code=code).latest("pk")
         # first+0: an open case nobody has decided on.
         case = tasks[name(first)]
@@ -276,17 +277,36 @@ def build(tmp_path: Path) -> World:
         on_lists[practice.code] = {name(first + 2), name(first + 5), name(first + 6)}
         seen_by_region[region_code] |= {name(first + n) for n in range(1, 7)}
 
-    # A planning run per region, planned here in process: its draft routes hold the pool.
+    # A planning run per region with a draft route of one more home visit (made directly, as
+    # the planner would leave it; the planner itself is not what the matrix is about).
     for variant in (OWN, OTHER_REGION):
         region = regions[REGIONS[variant]]
-        run = planning.planned(
-            planning.run_for(
-                region=region,
-                coordinator=coordinators[region.code],
-                practices=[practices[PRACTICES[variant]]],
-            )
+        code = MUNICIPALITIES[variant]
+        run = planning.run_for(
+            region=region,
+            coordinator=coordinators[region.code],
+            practices=[practices[PRACTICES[variant]]],
         )
-        stop = run.route_lists.first().stops.first()
+        draft = published_route(
+            tmp_path / f"run-{code}",
+            caseworker=caseworkers[code],
+            coordinator=coordinators[region.code],
+            practice=practices[PRACTICES[variant]],
+            stops=1,
+            municipality=code,
+            start=NUMBERS[code] + 8,
+            stock_vials=0,
+            day=run.date + timedelta(days=1),
+            status=RouteList.Status.DRAFT,
+        )
+        RouteList.objects.filter(pk=draft.pk).update(planning_run=run)
+        # Addresses the planner can place, as the pool's citizens have.
+        located = Postcode.objects.filter(code="2200" if region.code == "1084" else "8260").first()
+        Citizen.objects.filter(route_stops__route_list=draft).update(
+            street="Testgade 1", postcode=located.code, city=located.name
+        )
+        stop = draft.stops.order_by("position").first()
+        seen_by_region[region.code] |= {name(NUMBERS[code] + 8)}
         by_variant[region.code] = {
             "run": {"pk": run.pk},
             "run-stop": {"pk": run.pk, "stop_pk": stop.pk},
