@@ -299,7 +299,10 @@ def build(tmp_path: Path) -> World:
             day=run.date + timedelta(days=1),
             status=RouteList.Status.DRAFT,
         )
-        RouteList.objects.filter(pk=draft.pk).update(planning_run=run)
+        # The practice's address as the planner places it: where the route starts.
+        RouteList.objects.filter(pk=draft.pk).update(
+            planning_run=run, start_latitude=55.69, start_longitude=12.55
+        )
         # Addresses the planner can place, as the pool's citizens have.
         located = Postcode.objects.filter(code="2200" if region.code == "1084" else "8260").first()
         Citizen.objects.filter(route_stops__route_list=draft).update(
