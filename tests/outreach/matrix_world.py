@@ -44,7 +44,7 @@ from outreach.roles import Role
 from regions.services import sessions as session_services
 from regions.services import staff as staff_services
 from tests.factories import PracticeFactory, fake_cpr, persona
-from tests.municipalities.casework import citizen_tasks
+from tests.municipalities.casework import citizen_tasks, import_list
 from tests.outreach.records import vaccinated
 from tests.regions import world as regional
 from tests.vaccinators import planning
@@ -321,6 +321,12 @@ def build(tmp_path: Path) -> World:
         # Hovedstaden: another session, route day, ... of the user's own region.
         regional_runs = by_variant[REGIONS[variant]]
         world.objects[variant] = {**municipal, **regional_runs}
+
+    # Next week's lists name every citizen again: the open cases the route helpers' own lists
+    # closed as "booked on their own" are reopened, as when a citizen returns.
+    for code, first in NUMBERS.items():
+        rows = [f"{fake_cpr(n)};{name(n)};3;01.03.2021" for n in range(first, first + 9)]
+        import_list(tmp_path / code, code, rows, week="2021-W11")
 
     national_file = tmp_path / "national.csv"
     national_file.write_text(

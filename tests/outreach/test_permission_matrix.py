@@ -13,6 +13,8 @@ fails ``test_it_covers_every_url_pattern``: adding a URL means adding its row he
 from __future__ import annotations
 
 import importlib
+import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from outreach.models import Municipality, RoleGroup
 from outreach.roles import Role
@@ -377,8 +379,8 @@ class Clients:
             self.html[role] = client
         self.api = client_class()
 
-    def send(self, role, entry: Entry, method: str, url: str, data: dict):
-        if entry.api:
+    def send(self, role, api: bool, method: str, url: str, data: dict):
+        if api:
             headers = {"Authorization": f"Token {self.world.tokens[role]}"}
             client = self.api
         else:
@@ -406,7 +408,7 @@ def run_case(clients, tally, name, entry, role, variant, method):
     tally.cases += 1
     where = f"{method} {name} ({entry.kind or entry.scope}) as {role}, {variant}: {url}"
     try:
-        response, text = clients.send(role, entry, method, url, data)
+        response, text = clients.send(role, entry.api, method, url, data)
     except Exception as error:  # a crash is a finding, reported with the others
         tally.fail(f"{where}: raised {type(error).__name__}: {error}")
         return
@@ -522,3 +524,186 @@ def test_it_refuses_unsafe_methods_without_a_csrf_token(client, world, settings,
     assert StockMovement.objects.count() == movements
     assert not tally.failures, "\n".join(tally.failures)
     print(f"csrf: {tally.cases} unsafe requests without a token refused")
+
+
+# Lists, searches and exports: exactly what the user may see -------------------------------------
+
+
+def names_in(text: str) -> set[str]:
+    return set(w.CITIZEN.findall(text))
+
+
+def linked(text: str, prefix: str) -> set[int]:
+    """The ids of the objects a page links to under ``prefix`` (``/regions/1084/sessions/``)."""
+    return {int(pk) for pk in re.findall(re.escape(prefix) + r"(\d+)/", text)}
+
+
+def citizen_names(queryset) -> set[str]:
+    return set(queryset.values_list("citizen__name", flat=True))
+
+
+def test_it_lists_exactly_what_each_role_may_see(clients, world):
+    from municipalities.models import (
+        ContactTask,
+        HelpRequest,
+        Referral,
+        SsiListImport,
+        TransportBooking,
+    )
+    from outreach.models import VaccinationRecord
+    from regions.models import PlanningRun, PopupSession, RouteDay, StaffMember
+    from vaccinators.models import RouteList
+
+    tally = Tally()
+
+    def read(role, name, api=False, **kwargs):
+        response, text = clients.send(role, api, GET, reverse(name, kwargs=kwargs), {})
+        assert response.status_code == 200, (name, role, response.status_code)
+        return text
+
+    def check(what, role, shown, wanted):
+        assert wanted, f"{what}: the world has nothing for {role} to see, so nothing is checked"
+        tally.cases += 1
+        if shown != wanted:
+            tally.fail(
+                f"{what} as {role}: shows {sorted(shown)}, should show {sorted(wanted)}; "
+                f"extra {sorted(shown - wanted)}, missing {sorted(wanted - shown)}"
+            )
+
+    kbh = {"code": "101"}
+    for role in (CW, LEAD):
+        open_tasks = ContactTask.objects.filter(
+            municipality__code="101", status="open", stage__in=ContactTask.TO_DO
+        )
+        worklist = read(role, "municipalities:municipality-worklist", **kbh)
+        check("worklist", role, names_in(worklist), citizen_names(open_tasks))
+        rides = TransportBooking.objects.filter(municipality__code="101", status="to_arrange")
+        for name in ("municipalities:transport-list", "municipalities:transport-export"):
+            check(name, role, names_in(read(role, name, **kbh)), citizen_names(rides))
+        help_requests = HelpRequest.objects.filter(municipality__code="101", status="new")
+        check(
+            "help requests",
+            role,
+            names_in(read(role, "municipalities:help-request-list", **kbh)),
+            set(help_requests.values_list("name", flat=True)),
+        )
+        imports = read(role, "municipalities:import-list", **kbh)
+        check(
+            "imports",
+            role,
+            linked(imports, "/municipalities/101/imports/"),
+            set(
+                SsiListImport.objects.filter(municipality__code="101").values_list("pk", flat=True)
+            ),
+        )
+
+    hovedstaden = {"code": "1084"}
+    in_region = {"region__code": "1084"}
+    requested = Referral.objects.filter(status="requested", **in_region)
+    check(
+        "referral inbox",
+        COORD,
+        names_in(read(COORD, "regions:referral-list", **hovedstaden)),
+        citizen_names(requested),
+    )
+    sessions = set(PopupSession.objects.filter(**in_region).values_list("pk", flat=True))
+    listed = read(COORD, "regions:session-list", **hovedstaden)
+    check("sessions", COORD, linked(listed, "/regions/1084/sessions/"), sessions)
+    for name in ("regions:stock-list", "regions:stock-export"):
+        lots = set(re.findall(r"LOT\d{4}", read(COORD, name, **hovedstaden)))
+        check(name, COORD, lots, {"LOT1084"})
+    route_days = RouteDay.objects.filter(date__gte=timezone.localdate(), **in_region)
+    check(
+        "route days",
+        COORD,
+        linked(read(COORD, "regions:route-day-list", **hovedstaden), "/regions/1084/route-days/"),
+        set(route_days.values_list("pk", flat=True)),
+    )
+    check(
+        "staff",
+        COORD,
+        set(w.STAFF.findall(read(COORD, "regions:staff-list", **hovedstaden))),
+        set(StaffMember.objects.filter(**in_region).values_list("name", flat=True)),
+    )
+    check(
+        "planning runs",
+        COORD,
+        linked(read(COORD, "planning:run-list", **hovedstaden), "/regions/1084/planning/"),
+        set(PlanningRun.objects.filter(**in_region).values_list("pk", flat=True)),
+    )
+    waiting_at_home = Referral.objects.filter(status="accepted", pathway="home", **in_region)
+    pool = read(COORD, "regions:pool", **hovedstaden)
+    check(
+        "home-visit pool",
+        COORD,
+        {int(pk) for pk in re.findall(r'id="pool-referral-(\d+)"', pool)},
+        set(waiting_at_home.values_list("pk", flat=True)),
+    )
+    export = read(COORD, "regions:region-dashboard-export", **hovedstaden)
+    check(
+        "regional dashboard export",
+        COORD,
+        {town for town in ("København", "Frederiksberg", "Aarhus") if town in export},
+        {"København", "Frederiksberg"},
+    )
+
+    noerrebro = {"code": "990101"}
+    published = RouteList.objects.filter(
+        vaccinator_organisation__code="990101", status__in=RouteList.LIVE
+    )
+    check(
+        "route lists",
+        VACC,
+        linked(
+            read(VACC, "vaccinators:routelist-list", **noerrebro),
+            "/vaccinators/990101/route-lists/",
+        ),
+        set(published.values_list("pk", flat=True)),
+    )
+    run_by_practice = PopupSession.objects.filter(vaccinator_organisation__code="990101")
+    check(
+        "practice's sessions",
+        VACC,
+        linked(
+            read(VACC, "vaccinators:session-list", **noerrebro), "/vaccinators/990101/sessions/"
+        ),
+        set(run_by_practice.values_list("pk", flat=True)),
+    )
+
+    records = {
+        CW: VaccinationRecord.objects.filter(citizen__municipality__code="101"),
+        LEAD: VaccinationRecord.objects.filter(citizen__municipality__code="101"),
+        COORD: VaccinationRecord.objects.filter(citizen__referrals__region__code="1084"),
+        VACC: VaccinationRecord.objects.filter(vaccinator_organisation__code="990101"),
+        ADMIN: VaccinationRecord.objects.all(),
+        SSI: VaccinationRecord.objects.all(),
+    }
+    for role, wanted in records.items():
+        bundle = json.loads(read(role, "outreach-api:immunization-list", api=True))
+        shown = {int(entry["resource"]["id"]) for entry in bundle.get("entry", [])}
+        check("FHIR immunizations", role, shown, set(wanted.values_list("pk", flat=True)))
+
+    assert not tally.failures, "\n".join(tally.failures)
+    print(f"lists: {tally.cases} lists, searches and exports show exactly what they may")
+
+
+def test_it_finds_by_cpr_only_the_municipalitys_own_citizens(clients, world):
+    """The CPR search (a POST) finds a København citizen for København's caseworker, and says
+    "not found" for a Frederiksberg citizen's number, naming nobody."""
+    from municipalities.models import ContactTask
+
+    url = reverse("municipalities:worklist-cpr-search", kwargs={"code": "101"})
+    own = ContactTask.objects.filter(citizen__name="Borger 100").latest("pk")
+    for role in (CW, LEAD):
+        found, _text = clients.send(role, False, POST, url, {"cpr": fake_cpr(100)})
+        assert found.status_code == 302
+        assert found["Location"] == reverse(
+            "municipalities:case-detail", kwargs={"code": "101", "pk": own.pk}
+        )
+        elsewhere, _text = clients.send(role, False, POST, url, {"cpr": fake_cpr(300)})
+        assert elsewhere.status_code == 302
+        assert elsewhere["Location"] == reverse(
+            "municipalities:municipality-worklist", kwargs={"code": "101"}
+        )
+        page = clients.html[role].get(elsewhere["Location"])
+        assert "Borger 300" not in page.content.decode()
