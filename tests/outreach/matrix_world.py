@@ -34,6 +34,7 @@ from outreach.models import (
     Citizen,
     Municipality,
     NationalBody,
+    Outcome,
     Postcode,
     Region,
     RoleGroup,
@@ -43,6 +44,7 @@ from outreach.models import (
 from outreach.roles import Role
 from regions.services import sessions as session_services
 from regions.services import staff as staff_services
+from regions.services import stock
 from tests.factories import PracticeFactory, fake_cpr, persona
 from tests.municipalities.casework import citizen_tasks, import_list
 from tests.outreach.records import vaccinated
@@ -50,6 +52,7 @@ from tests.regions import world as regional
 from tests.vaccinators import planning
 from tests.vaccinators.routes import published_route
 from vaccinators.models import RouteList
+from vaccinators.services import outcomes
 
 OWN, SAME_REGION, OTHER_REGION, SWAPPED = "own", "same region", "other region", "swapped"
 # Own code, the same-region organisation's object: a URL tampered with to reach across.
@@ -69,6 +72,8 @@ REPORT = pytest.StashKey[list]()
 
 CITIZEN = re.compile(r"Borger \d{3}\b")
 STAFF = re.compile(r"Personale \d{3}\b")
+
+SAFETY = {"anaphylaxis_kit": True, "adrenaline": True, "oxygen_or_emergency_plan": True}
 
 D = Visitation.Decision
 M = Visitation.Mobility
@@ -224,8 +229,16 @@ def build(tmp_path: Path) -> World:
         # first+2: accepted for a pop-up and booked into the practice's session.
         popup = _refer(tasks[name(first + 2)], caseworker, D.POPUP, accepted=True)
         site = regional.site(region, name=f"Hal {code}", postcode="2200")
-        session = regional.session(region, at=site, vaccinator=practice)
+        # Today's session, its citizen vaccinated: every outcome action has something to act on.
+        session = regional.session(region, at=site, vaccinator=practice, day=timezone.localdate())
         booking = session_services.session_book(session=session, referral=popup, user=coordinator)
+        stock.stock_allocate(place=session, user=coordinator, vials=1)
+        outcomes.checklist_confirm(
+            popup_session=session, user=gps[practice.code], it_access=True, **SAFETY
+        )
+        outcomes.booking_outcome_record(
+            booking=booking, user=gps[practice.code], outcome=Outcome.VACCINATED
+        )
         # first+3: accepted for a home visit: waits in the region's pool.
         _refer(tasks[name(first + 3)], caseworker, D.HOME, accepted=True)
         # first+4: vaccinated by the practice (the kernel's record).
@@ -254,7 +267,14 @@ def build(tmp_path: Path) -> World:
             start=first + 5,
             stock_vials=0,
         )
-        stop = route_list.stops.order_by("position").first()
+        stop, given_stop = route_list.stops.order_by("position")
+        # The second stop is done: vaccinated, so a reaction can be recorded or it corrected.
+        outcomes.checklist_confirm(
+            route_list=route_list, user=gps[practice.code], it_access=True, **SAFETY
+        )
+        outcomes.stop_outcome_record(
+            stop=given_stop, user=gps[practice.code], outcome=Outcome.VACCINATED
+        )
         staff = staff_services.staff_member_create(
             region=region, name=f"Personale {code}", role="vaccinator", organisation=None
         )
@@ -271,6 +291,7 @@ def build(tmp_path: Path) -> World:
             "assignment": {"pk": assignment.pk},
             "route-list": {"pk": route_list.pk},
             "stop": {"pk": route_list.pk, "stop_pk": stop.pk},
+            "vaccinated-stop": {"pk": route_list.pk, "stop_pk": given_stop.pk},
             "vial": {"pk": route_list.pk, "vial": 1},
             "record": {"pk": record.pk},
         }

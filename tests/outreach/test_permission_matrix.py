@@ -244,11 +244,8 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "vaccinators:routelist-checklist": practice("route-list", (POST,)),
     "vaccinators:routelist-finish": practice("route-list", (POST,)),
     "vaccinators:stop-outcome": practice("stop", (POST,)),
-    "vaccinators:stop-correct": practice("stop", (POST,)),
-    # A reaction belongs to a dose given: at a stop with none yet the form has nothing to attach
-    # to, a 404 for the practice too. What tells the practice apart is that it passes the
-    # organisation's check: the others' refusals are still checked case by case.
-    "vaccinators:stop-reaction": practice("stop", (POST,), ok={POST: PASSED[POST] | {404}}),
+    "vaccinators:stop-correct": practice("vaccinated-stop", (POST,)),
+    "vaccinators:stop-reaction": practice("vaccinated-stop", (POST,)),
     "vaccinators:vial-open": practice("vial", (POST,)),
     "vaccinators:vial-finish": practice("vial", (POST,)),
     "vaccinators:session-list": practice(),
@@ -257,7 +254,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "vaccinators:session-finish": practice("session", (POST,)),
     "vaccinators:booking-outcome": practice("booking", (POST,)),
     "vaccinators:booking-correct": practice("booking", (POST,)),
-    "vaccinators:booking-reaction": practice("booking", (POST,), ok={POST: PASSED[POST] | {404}}),
+    "vaccinators:booking-reaction": practice("booking", (POST,)),
     # The API (token authentication). SSI's integration and the administrator submit lists for
     # any municipality (they act nationally); a municipality's caseworkers for their own.
     "municipalities-api:ssi-list-create": municipal(
