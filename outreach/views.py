@@ -24,13 +24,15 @@ START_PAGES = {
     Role.VACCINATOR: "vaccinators:routelist-list",
     Role.ADMINISTRATOR: "outreach:reference-data",
     Role.AUDITOR: "audit:home",
+    # SSI's integration works over the API: its start page is the API's documentation.
+    Role.INTEGRATION: "api-docs",
 }
 
 
 def start_url(membership: RoleGroup) -> str:
     organisation = membership.organisation
     name = START_PAGES[membership.role]
-    if membership.role in (Role.ADMINISTRATOR, Role.AUDITOR):
+    if membership.role in (Role.ADMINISTRATOR, Role.AUDITOR, Role.INTEGRATION):
         return reverse(name)
     return reverse(name, kwargs={"code": organisation.code})
 
