@@ -1,4 +1,5 @@
-"""Forms of the kernel's pages: the vaccine rules page's day, a new rule and a rule's end."""
+"""Forms of the kernel's pages: the vaccine rules page's day, a new rule and a rule's end; the
+code of a second factor."""
 
 from __future__ import annotations
 
@@ -91,3 +92,25 @@ class VaccineRuleEndForm(forms.Form):
         help_text=_("The rule no longer applies from the day after."),
         widget=_date_input(),
     )
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or (where offered) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-input input-width-s",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
