@@ -25,6 +25,12 @@ NEXT_KEY = "two_factor_next"
 NEW_CODES_KEY = "two_factor_new_codes"
 
 
+def _with_query(name: str, request) -> str:
+    """The URL named ``name``, keeping this request's query (its ``next``)."""
+    query = request.GET.urlencode()
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
 def _next(request) -> str:
     """Where to go once verified: a local ``next`` from the form or the query, else the start."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -42,7 +48,7 @@ def verify(request):
     if twofactor.is_verified(request) or not twofactor.required_for(user):
         return redirect(_next(request))
     if not twofactor.has_authenticator(user):
-        return redirect(f"{reverse('login-enrol')}?{request.GET.urlencode()}")
+        return redirect(_with_query("login-enrol", request))
     form = CodeForm(
         request.POST or None,
         help_text=_(
@@ -83,7 +89,7 @@ def enrol(request):
     user = request.user
     if twofactor.has_authenticator(user) and not twofactor.is_verified(request):
         # Only a verified session may replace the second factor; the password alone may not.
-        return redirect(f"{reverse('login-verify')}?{request.GET.urlencode()}")
+        return redirect(_with_query("login-verify", request))
     device = twofactor.authenticator_pending(user=user)
     form = CodeForm(
         request.POST or None,

@@ -2,9 +2,13 @@
 code). None of these tests use ``force_login``'s shortcut."""
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 from base64 import b32decode
 from binascii import hexlify
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,6 +23,7 @@ from tests.factories import UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -228,3 +233,30 @@ def test_it_shows_the_demo_code_only_in_demo_mode(browser, kbh_caseworker, setti
     hidden = browser.get("/login/verify/")
     assert hidden.context["demo_code"] is None
     assert code not in hidden.content.decode()
+
+
+def test_an_identity_broker_plugs_in_through_the_environment():
+    """A broker's backend joins after the lockout and our passwords; its view serves /login/."""
+    show = (
+        "from django.conf import settings; from django.urls import resolve; "
+        "print(settings.AUTHENTICATION_BACKENDS); print(resolve('/login/').func.__name__)"
+    )
+    environment = {
+        **os.environ,
+        "EXTRA_AUTHENTICATION_BACKENDS": "django.contrib.auth.backends.RemoteUserBackend",
+        "LOGIN_VIEW": "django.contrib.auth.views.redirect_to_login",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        capture_output=True, text=True, env=environment, cwd=ROOT, timeout=60, check=True,
+    )  # fmt: skip
+    backends, view = result.stdout.strip().splitlines()[-2:]
+    assert backends == str(
+        [
+            "axes.backends.AxesBackend",
+            "django.contrib.auth.backends.ModelBackend",
+            "django.contrib.auth.backends.RemoteUserBackend",
+            "guardian.backends.ObjectPermissionBackend",
+        ]
+    )
+    assert view == "redirect_to_login"
