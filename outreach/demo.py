@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from outreach import services
+from outreach import services, twofactor
 from outreach.models import (
     Municipality,
     NationalBody,
@@ -83,6 +83,8 @@ def demo_world_load() -> list[DemoLogin]:
     def grant(username: str, role: str, organisation, place: str) -> None:
         user = _user(username, role, place, password_hash)
         services.membership_grant(user=user, role=role, organisation=organisation)
+        # Every demo role needs a second factor: its code is shown on the verification page.
+        twofactor.demo_authenticator_ensure(user=user)
         logins.append(DemoLogin(username, Role(role).label, str(organisation)))
 
     for code, slug in MUNICIPALITIES.items():
@@ -114,11 +116,12 @@ def demo_world_load() -> list[DemoLogin]:
     for code in ("101", "147"):
         grant("shared.caseworker", Role.CASEWORKER, Municipality.objects.get(code=code), "KK/FRB")
 
-    User.objects.update_or_create(
+    admin, _created = User.objects.update_or_create(
         username="admin",
         defaults={"is_staff": True, "is_superuser": True},
         create_defaults={"is_staff": True, "is_superuser": True, "password": password_hash},
     )
+    twofactor.demo_authenticator_ensure(user=admin)
     logins.append(DemoLogin("admin", "Django admin (operations)", "-"))
     return logins
 

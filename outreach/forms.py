@@ -1,5 +1,5 @@
 """Forms of the kernel's pages: the vaccine rules page's day, a new rule and a rule's end; the
-CPR field every CPR search uses."""
+CPR field every CPR search uses; the code of a second factor."""
 
 from __future__ import annotations
 
@@ -110,3 +110,25 @@ class CprField(forms.CharField):
             return cpr.validate(value)
         except cpr.InvalidCpr as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or (where offered) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-input input-width-s",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -50,3 +50,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: ("read_access_log",),
     Role.INTEGRATION: ("submit_ssi_lists",),
 }
+
+# The roles that see citizen data and so must log in with two factors (ADR 0014). Administrators
+# handle SSI lists with CPR numbers; the SSI integration reads vaccination records, and would need
+# a second factor too if it ever logged in to the web pages (its API calls carry a token instead).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.LEAD,
+        Role.COORDINATOR,
+        Role.VACCINATOR,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+        Role.INTEGRATION,
+    }
+)

@@ -4,6 +4,7 @@ Production differs from development only by variables (``.env.example`` lists th
 variables set, the app runs on the embedded default: SQLite, Celery tasks in process, Danish UI.
 """
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -42,7 +43,8 @@ CPR_LOOKUP_KEY = env.key32("CPR_LOOKUP_KEY", required=PRODUCTION)
 DEMO_MODE = env.bool("DEMO_MODE", DEBUG) and not PRODUCTION
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires a verified second factor (outreach.admin_site).
+    "outreach.apps.OutreachAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +56,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "outreach",
     "municipalities",
     "regions",
@@ -69,10 +75,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "outreach.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Ends sessions idle or old beyond their limits (before anything reads the user's roles).
+    "outreach.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "outreach.middleware.MembershipMiddleware",
+    # After the roles are known: roles that see citizen data need a verified second factor.
+    "outreach.middleware.TwoFactorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "outreach.middleware.ContentSecurityPolicyMiddleware",
+    # Last, so it sees the outcome of authenticate() in the login view and answers a lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -194,10 +208,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # Authentication and access -------------------------------------------------------------------
 AUTH_USER_MODEL = "outreach.User"
+# Axes first: it refuses a locked-out username and address before any password is checked. An
+# identity broker's backend (OIDC or SAML) is added from the environment (ADR 0014).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
+    *env.list("EXTRA_AUTHENTICATION_BACKENDS", []),
     "guardian.backends.ObjectPermissionBackend",
 ]
+# The view behind /login/ (a dotted path): username, password and then a second factor unless a
+# broker's login replaces it.
+LOGIN_VIEW = env.str("LOGIN_VIEW", "outreach.login_views.password_login")
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_GROUP = False
 ANONYMOUS_USER_NAME = None  # No anonymous guardian user: anonymous users hold no permissions.
@@ -213,10 +234,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A session ends after SESSION_IDLE_MINUTES without activity and SESSION_ABSOLUTE_HOURS after the
+# login, whichever comes first (outreach.sessions, enforced on the server).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Two factors (django-otp): a TOTP app, with one-time recovery codes as the fallback. The window
+# stays anchored to the server's clock (no drift learnt from codes). Keys are never shown in the
+# admin.
+OTP_TOTP_ISSUER = "Outreach vaccination"
+OTP_TOTP_SYNC = False
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address lock
+# that pair out for AXES_COOLOFF_MINUTES; a successful login starts the count again.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "outreach.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "outreach.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Language: Danish first, English selectable ----------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -278,6 +321,18 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response (outreach.middleware.ContentSecurityPolicyMiddleware): no inline script
+# or style anywhere, no framing, forms post only to this site.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Logging: to standard output, one line per record ------------------------------------------------
 LOGGING = {

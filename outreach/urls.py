@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from outreach import rule_views, views
+from outreach import login_views, rule_views, views
 
 app_patterns = (
     [
@@ -24,12 +26,18 @@ app_patterns = (
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # The login view is a setting, so an identity broker's login can take its place (ADR 0014).
+    path("login/", import_string(settings.LOGIN_VIEW), name="login"),
+    path("login/verify/", login_views.verify, name="login-verify"),
+    path("login/enrol/", login_views.enrol, name="login-enrol"),
+    path("login/recovery-codes/", login_views.recovery_codes, name="login-recovery-codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/security/", login_views.security, name="account-security"),
+    path(
+        "account/security/recovery-codes/",
+        login_views.recovery_codes_renew,
+        name="account-recovery-codes-renew",
+    ),
     path("language/", set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
     path("", include(app_patterns)),
@@ -44,7 +52,8 @@ urlpatterns = [
     path("api/v1/", include("municipalities.api_urls")),
     path("api/v1/", include("outreach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,11 +8,39 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.http import HttpRequest
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from outreach.models import Municipality, NationalBody, Postcode, Region
 from outreach.roles import Role
-from tests.factories import PracticeFactory, persona
+from tests.factories import PracticeFactory, authenticator_for, persona
+
+
+class TwoFactorClient(Client):
+    """The test client, where ``force_login`` also verifies the second factor the way a device
+    does (``django_otp.login`` records the device in the session): like skipping the password, it
+    skips the code. The real login, with a code, is tested in tests/outreach/test_two_factor.py.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+
+    def login(self, **credentials):
+        """The password alone (the session is not yet verified). Axes needs the request."""
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        return super().login(request=request, **credentials)
+
+
+@pytest.fixture
+def client():
+    return TwoFactorClient()
+
 
 pytest_plugins = ["tests.leakscan"]
 

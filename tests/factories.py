@@ -1,6 +1,10 @@
 import datetime
+import hashlib
+import time
 
 import factory
+from django_otp import oath
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.dk import cpr as stdnum_cpr
 
 from outreach import services
@@ -31,10 +35,34 @@ class PracticeFactory(factory.django.DjangoModelFactory):
 
 
 def persona(username: str, role: str, organisation, **names) -> User:
-    """A named user holding one role in one organisation."""
+    """A named user holding one role in one organisation, with an authenticator app whose key
+    the tests know (``totp_code``)."""
     user = UserFactory(username=username, **names)
     services.membership_grant(user=user, role=role, organisation=organisation)
+    authenticator_for(user)
     return user
+
+
+def authenticator_for(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator app, made with a key derived from the username."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        key = hashlib.sha256(f"test-key-{user.username}".encode()).hexdigest()[:40]
+        device = TOTPDevice.objects.create(user=user, name="authenticator", key=key)
+    return device
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code an authenticator app would show and the device still accepts: the current time
+    step's, or the next step's when the current one was used; waits for a new step when both were
+    (codes are accepted once)."""
+    device.refresh_from_db()
+    step = int((time.time() - device.t0) // device.step)
+    if device.last_t >= step + device.tolerance:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+        step += 1
+    t = max(step, device.last_t + 1)
+    return f"{oath.hotp(device.bin_key, t, device.digits):0{device.digits}d}"
 
 
 def fake_cpr(n: int, *, born: datetime.date | None = None) -> str:

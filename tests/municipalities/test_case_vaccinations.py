@@ -138,6 +138,7 @@ def test_it_keeps_the_case_page_queries_flat_with_records(
         reaction(record, by=noerrebro_gp, severity="mild")
     reaction(dose_one, by=noerrebro_gp)
     client.force_login(kbh_caseworker)
-    with django_assert_max_num_queries(21):
+    # One more since ADR 0014: the device that verified the second factor.
+    with django_assert_max_num_queries(22):
         page = client.get(case_url(referral))
     assert page.content.decode().count("<del>") == 3 * invalidated

@@ -2,15 +2,24 @@
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outreach.roles import Role
-from tests.factories import persona
+from tests.factories import persona, totp_code
 
 pytestmark = pytest.mark.django_db
 
 
 def log_in(client, username, password="correct-horse-battery"):  # noqa: S107
-    return client.post(reverse("login"), {"username": username, "password": password}, follow=True)
+    """The whole login: the password, then the code from the person's authenticator app."""
+    response = client.post(
+        reverse("login"), {"username": username, "password": password}, follow=True
+    )
+    landed = response.redirect_chain[-1][0] if response.redirect_chain else ""
+    if landed.startswith(reverse("login-verify")):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        response = client.post(landed, {"code": totp_code(device)}, follow=True)
+    return response
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,12 @@ PUBLIC_KWARGS = {"help:help-page": {"code": "101"}, "help:help-thanks": {"code":
 PROTECTED = {
     "start": {},
     "logout": {},
+    # The second factor's pages need the password first: anonymous users are sent to log in.
+    "login-verify": {},
+    "login-enrol": {},
+    "login-recovery-codes": {},
+    "account-security": {},
+    "account-recovery-codes-renew": {},
     "outreach:membership-switch": {},
     "outreach:reference-data": {},
     "outreach:vaccine-rules": {},
@@ -127,6 +133,7 @@ API = {
 
 POST_ONLY = {
     "logout",
+    "account-recovery-codes-renew",
     "outreach:membership-switch",
     "outreach:vaccine-rule-create",
     "outreach:vaccine-rule-end",

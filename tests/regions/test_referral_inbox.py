@@ -107,7 +107,8 @@ def test_it_lists_the_inbox_in_the_same_queries_for_few_and_many(
     client.get(inbox())
     # session, user, memberships, grants, municipalities (filter), count, page, access event,
     # and the savepoint and its release around the page and its access event
-    with django_assert_num_queries(10) as few:
+    # One more since ADR 0014: the device that verified the second factor.
+    with django_assert_num_queries(11) as few:
         client.get(inbox())
     world.referrals(tmp_path, kbh_caseworker, "101", 12, start=20)
     with django_assert_num_queries(len(few.captured_queries)):

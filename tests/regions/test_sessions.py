@@ -231,4 +231,5 @@ def test_it_shows_the_session_pages_in_the_same_queries_for_few_and_many(
         with django_assert_num_queries(counts[name]):
             client.get(url(name, **kwargs))
     # The session page also shows what the session holds and its staff, with their forms.
-    assert counts == {"session-detail": 18, "session-list": 9}
+    # One more each since ADR 0014: the device that verified the second factor.
+    assert counts == {"session-detail": 19, "session-list": 10}
