@@ -228,6 +228,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status") get names saying whose they are.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "municipalities.models.tasks.ContactTask.Status",
+        "SsiListStatusEnum": "municipalities.models.imports.SsiListImport.Status",
+        "RouteListStatusEnum": "vaccinators.models.routes.RouteList.Status",
+    },
 }
 
 # Security in production -----------------------------------------------------------------------
