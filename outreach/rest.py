@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as InputError
+
+from outreach import fhir
 
 # The largest id a database row can have (a signed 64-bit integer): a larger one names nothing.
 MAX_ID = 2**63 - 1
@@ -69,7 +72,14 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 
 def not_found(request, exception=None):
-    """The project's 404: JSON under /api/ (an address no API view answers), the page elsewhere."""
+    """The project's 404: JSON under /api/ (an address no API view answers; a FHIR
+    OperationOutcome under the FHIR resources), the page elsewhere."""
+    if request.path.startswith(reverse("outreach-api:immunization-list")):
+        return JsonResponse(
+            fhir.operation_outcome(code="not-found", diagnostics=_("Not found.")),
+            status=404,
+            content_type="application/fhir+json",
+        )
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)

@@ -111,6 +111,8 @@ class ReferralSerializer(serializers.Serializer):
 
 
 class TaskDetailSerializer(TaskSerializer):
+    """The schema of a task's detail (the view puts its parts together)."""
+
     citizen = CitizenSerializer()
     referral = ReferralSerializer(allow_null=True)
     vaccinations = VaccinationSerializer(many=True)
@@ -122,6 +124,8 @@ class TaskPageSerializer(serializers.Serializer):
 
 
 class CitizenDetailSerializer(CitizenSerializer):
+    """The schema of a citizen's detail (the view puts its parts together)."""
+
     tasks = serializers.ListField(
         child=serializers.IntegerField(), help_text="Task ids, newest first."
     )
@@ -224,8 +228,8 @@ class TaskDetailApi(APIView):
                 owner_field="municipality",
                 pk=pk,
             )
-            task.referral = case_selectors.active_referral(task)
-            task.vaccinations = case_selectors.vaccination_history(task.citizen_id).records
+            referral = case_selectors.active_referral(task)
+            records = case_selectors.vaccination_history(task.citizen_id).records
             access_event_record(
                 user=request.user,
                 organisation=municipality,
@@ -233,7 +237,14 @@ class TaskDetailApi(APIView):
                 action=AccessEvent.Action.VIEW,
                 purpose=PURPOSE,
             )
-        return Response(TaskDetailSerializer(task).data)
+        return Response(
+            {
+                **TaskSerializer(task).data,
+                "citizen": CitizenSerializer(task.citizen).data,
+                "referral": ReferralSerializer(referral).data if referral else None,
+                "vaccinations": VaccinationSerializer(records, many=True).data,
+            }
+        )
 
 
 class CitizenDetailApi(APIView):
@@ -249,12 +260,12 @@ class CitizenDetailApi(APIView):
             citizen = access.get_owned(
                 Citizen.objects.all(), owner=municipality, owner_field="municipality", pk=pk
             )
-            citizen.tasks = list(
+            task_ids = list(
                 ContactTask.objects.filter(municipality=municipality, citizen=citizen)
                 .order_by("-opened_at", "-pk")
                 .values_list("pk", flat=True)
             )
-            citizen.vaccinations = case_selectors.vaccination_history(citizen.pk).records
+            records = case_selectors.vaccination_history(citizen.pk).records
             access_event_record(
                 user=request.user,
                 organisation=municipality,
@@ -262,7 +273,13 @@ class CitizenDetailApi(APIView):
                 action=AccessEvent.Action.VIEW,
                 purpose=PURPOSE,
             )
-        return Response(CitizenDetailSerializer(citizen).data)
+        return Response(
+            {
+                **CitizenSerializer(citizen).data,
+                "tasks": task_ids,
+                "vaccinations": VaccinationSerializer(records, many=True).data,
+            }
+        )
 
 
 class CprSearchApi(APIView):
