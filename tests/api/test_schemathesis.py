@@ -26,7 +26,7 @@ CHECKS = ",".join(
         "response_schema_conformance",
     )
 )
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 15
 SEED = 20210315
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 ROLES = ("caseworker", "coordinator", "vaccinator", "integration", "auditor", "administrator")
