@@ -106,6 +106,7 @@ def _fuzz(role: str, api_world, live_server, folder: Path) -> list[str]:
     run = subprocess.run(
         command, capture_output=True, text=True, timeout=300, cwd=folder, check=False
     )
+    print(run.stdout)  # shown with -s, or under a failure
     if not report.exists():
         return [f"{role}: schemathesis did not run:\n{run.stdout[-5000:]}{run.stderr[-5000:]}"]
     failures = [f"{role}: {failure}" for failure in _failures(report)]
