@@ -144,7 +144,7 @@ class CprSearchResultSerializer(serializers.Serializer):
 
 class TaskListApi(APIView):
     class TaskFilterSerializer(serializers.Serializer):
-        STAGES = ["todo", "open", "closed", *ContactTask.Stage.values]
+        STAGES = list(dict.fromkeys(["todo", "open", "closed", *ContactTask.Stage.values]))
 
         stage = serializers.ChoiceField(
             choices=STAGES,
