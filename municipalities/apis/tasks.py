@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -284,8 +285,10 @@ class CitizenDetailApi(APIView):
 
 class CprSearchApi(APIView):
     class CprSearchSerializer(serializers.Serializer):
-        cpr = serializers.CharField(
-            max_length=20, help_text="10 digits, with or without a hyphen. Never in a URL."
+        cpr = serializers.RegexField(
+            r"^[0-9]{6}-?[0-9]{4}$",
+            help_text="10 digits, with or without a hyphen. Never in a URL.",
+            error_messages={"invalid": gettext_lazy("Enter 10 digits, with or without a hyphen.")},
         )
 
         def validate_cpr(self, value):
