@@ -130,3 +130,10 @@ def test_it_refuses_a_cpr_search_by_get_and_a_malformed_number(signe_api, kbh_ta
     assert response.status_code == 400
     assert response.json()["cpr"]
     assert not AccessEvent.objects.filter(action=AccessEvent.Action.SEARCH).exists()
+
+
+def test_it_answers_a_code_no_organisation_can_have_with_not_found(signe_api, kbh_tasks):
+    for code in ("10\x001", "10\n1", "999"):
+        response = signe_api.get(tasks_url(code))
+        assert response.status_code == 404, code
+        assert response.json() == {"detail": "Not found."}
