@@ -137,3 +137,22 @@ def test_it_answers_a_code_no_organisation_can_have_with_not_found(signe_api, kb
         response = signe_api.get(tasks_url(code))
         assert response.status_code == 404, code
         assert response.json() == {"detail": "Not found."}
+
+
+def test_it_filters_the_worklist_as_the_page_does(tmp_path, signe_api, koebenhavn):
+    (tmp_path / "first").mkdir()
+    (tmp_path / "next").mkdir()
+    booked = citizen_tasks(tmp_path / "first", "101", 2, group=3)
+    # The next list has other citizens only: the first two booked on their own.
+    waiting = citizen_tasks(tmp_path / "next", "101", 2, group=7, start=10)
+
+    def ids(**filters):
+        response = signe_api.get(tasks_url(), filters)
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids() == [task.pk for task in waiting]
+    assert ids(target_group=3) == []
+    closed = ids(stage="closed", target_group=3)
+    assert sorted(closed) == sorted(task.pk for task in booked)
+    assert ids(stage="closed", target_group=7) == []
