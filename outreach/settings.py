@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "municipalities.models.tasks.ContactTask.Status",
         "SsiListStatusEnum": "municipalities.models.imports.SsiListImport.Status",
         "RouteListStatusEnum": "vaccinators.models.routes.RouteList.Status",
+        "SessionStatusEnum": "regions.models.sessions.PopupSession.Status",
+        "BookingStatusEnum": "regions.models.sessions.SessionBooking.Status",
     },
 }
 

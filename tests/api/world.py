@@ -1,7 +1,7 @@
 """A world for the API's tests, with something for every role to read and do: København's tasks
-(and Aarhus's, which København must not see), a route list published to the Nørrebro practice,
-stock in Hovedstaden's store, a vaccination record for the registry export, and an API token for
-each role's user."""
+(and Aarhus's, which København must not see), a route list published to the Nørrebro practice and
+a pop-up session it runs today, stock in Hovedstaden's store, a vaccination record for the
+registry export, and an API token for each role's user."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from rest_framework.authtoken.models import Token
 from municipalities.models import ContactTask, SsiListImport
 from outreach.models import Citizen, NationalBody, User, VaccinationRecord
 from outreach.roles import Role
+from regions.models import PopupSession, SessionBooking
+from regions.services import sessions, stock
 from tests.factories import persona
 from tests.municipalities.casework import citizen_tasks
 from tests.outreach.records import vaccinated
@@ -41,6 +43,16 @@ PARAMETERS = {
         "code": "practices",
         "id": "route_lists",
         "stop_pk": "stops",
+    },
+    "^/api/v1/vaccinators/[^/]+/sessions/$": {"code": "practices"},
+    "^/api/v1/vaccinators/[^/]+/sessions/[^/]+/(checklist/)?$": {
+        "code": "practices",
+        "id": "sessions",
+    },
+    "^/api/v1/vaccinators/.*/bookings/": {
+        "code": "practices",
+        "id": "sessions",
+        "booking_pk": "bookings",
     },
     "^/api/v1/regions/": {"code": "regions"},
     "^/api/v1/immunizations/[^/]+/$": {"id": "immunizations"},
@@ -70,6 +82,8 @@ class World:
             "citizens": list(Citizen.objects.values_list("pk", flat=True)),
             "route_lists": list(RouteList.objects.values_list("pk", flat=True)),
             "stops": list(RouteStop.objects.values_list("pk", flat=True)),
+            "sessions": list(PopupSession.objects.values_list("pk", flat=True)),
+            "bookings": list(SessionBooking.objects.values_list("pk", flat=True)),
             "immunizations": list(VaccinationRecord.objects.values_list("pk", flat=True)),
             "ssi_lists": list(SsiListImport.objects.values_list("pk", flat=True)),
         }
@@ -110,6 +124,10 @@ def build(
         tmp_path, caseworker, "101", 1, pathway="home", accepted=True, start=300
     )
     vaccinated(given, vaccinator=practice, by=vaccinator)
+    today = world.session(practice.region, vaccinator=practice, day=route_list.date)
+    for referral in world.referrals(tmp_path, caseworker, "101", 2, accepted=True, start=400):
+        sessions.session_book(session=today, referral=referral, user=coordinator)
+    stock.stock_allocate(place=today, user=coordinator, vials=1)
     # Untriaged tasks last: a later list of the municipality would close them as booked.
     for code, start in (("751", 100), ("101", 200)):
         folder = tmp_path / f"list-{code}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from outreach import access
 from outreach.models import VaccinationRecord, VaccinatorOrganisation
 from regions.models import PopupSession, RouteDay, SessionBooking, StockBatch
-from regions.selectors.sessions import ACTIVE
+from regions.selectors.sessions import ACTIVE, sessions_run_by
 from regions.selectors.stock import held_at
 from vaccinators.models import RouteList, RouteStop, VialEvent
 
@@ -53,6 +53,26 @@ def route_stop(route_list: RouteList, pk: int) -> RouteStop:
         RouteStop.objects.select_related("citizen", "vaccination"),
         owner=route_list,
         owner_field="route_list",
+        pk=pk,
+    )
+
+
+def practice_session(organisation: VaccinatorOrganisation, pk: int) -> PopupSession:
+    """A pop-up session the practice runs (not a cancelled one), else 404."""
+    return access.get_owned(
+        sessions_run_by(organisation),
+        owner=organisation,
+        owner_field="vaccinator_organisation",
+        pk=pk,
+    )
+
+
+def session_booking(session: PopupSession, pk: int) -> SessionBooking:
+    """One booking of the session, else 404."""
+    return access.get_owned(
+        SessionBooking.objects.select_related("citizen", "vaccination", "session"),
+        owner=session,
+        owner_field="session",
         pk=pk,
     )
 
