@@ -59,7 +59,7 @@ def _failures(report: Path) -> list[str]:
     found = []
     for case in ElementTree.parse(report).getroot().iter("testcase"):  # noqa: S314 (our own file)
         for problem in [*case.findall("failure"), *case.findall("error")]:
-            text = problem.get("message") or problem.text or ""
+            text = "\n".join(filter(None, (problem.get("message"), problem.text)))
             found.append(f"{case.get('name')}: {text.strip()[:2000]}")
     return found
 

@@ -38,8 +38,9 @@ from vaccinators.views.outcome_steps import outcome_message
 class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
-    starts_at = serializers.TimeField()
-    ends_at = serializers.TimeField()
+    # Wall-clock times in Denmark (a schema "time" would demand a UTC offset).
+    starts_at = serializers.CharField(help_text="Local time, HH:MM:SS.")
+    ends_at = serializers.CharField(help_text="Local time, HH:MM:SS.")
     status = serializers.ChoiceField(choices=PopupSession.Status.choices)
     site = serializers.CharField(source="site.name")
     product = serializers.CharField(source="product.name")
