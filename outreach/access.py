@@ -199,7 +199,8 @@ def may_view_members(user, organisation: Model) -> bool:
 
 def get_organisation_for_user(user, kind: str, code: str, permission: str | None = None) -> Model:
     visible = _VISIBLE.get(kind)
-    if visible is None:
+    # A code with a control character names nothing (and PostgreSQL refuses a NUL in a query).
+    if visible is None or not code.isprintable():
         raise Http404
     # A member sees their own organisation, already loaded with the memberships: no query.
     organisation = (

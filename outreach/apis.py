@@ -42,6 +42,10 @@ ISSUE_CODES = {
     404: "not-found",
     405: "not-supported",
 }
+FORBIDDEN = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="An OperationOutcome: the caller may not read vaccination records.",
+)
 DATE_PREFIXES = ("eq", "ge", "le", "gt", "lt")
 STATUSES = ("completed", "entered-in-error")
 
@@ -213,6 +217,7 @@ class ImmunizationListApi(FhirApiView):
                 "number or name: patient is a logical reference to the citizen's internal id.",
             ),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="An OperationOutcome."),
+            403: FORBIDDEN,
         },
     )
     def get(self, request):
@@ -246,6 +251,7 @@ class ImmunizationDetailApi(FhirApiView):
         summary="One vaccination record as a FHIR R4 Immunization",
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="A FHIR Immunization."),
+            403: FORBIDDEN,
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="An OperationOutcome."),
         },
     )

@@ -301,6 +301,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status") get names saying whose they are.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "municipalities.models.tasks.ContactTask.Status",
+        "SsiListStatusEnum": "municipalities.models.imports.SsiListImport.Status",
+        "RouteListStatusEnum": "vaccinators.models.routes.RouteList.Status",
+        "SessionStatusEnum": "regions.models.sessions.PopupSession.Status",
+        "BookingStatusEnum": "regions.models.sessions.SessionBooking.Status",
+    },
 }
 
 # Security in production -----------------------------------------------------------------------

@@ -51,10 +51,14 @@ urlpatterns = [
     path("vaccinators/", include("vaccinators.urls")),
     path("api/v1/", include("municipalities.api_urls")),
     path("api/v1/", include("outreach.api_urls")),
+    path("api/v1/", include("regions.api_urls")),
+    path("api/v1/", include("vaccinators.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 
+# An address under /api/ that nothing answers gets JSON, like every other API error.
+handler404 = "outreach.rest.not_found"
 handler500 = "outreach.views.server_error"

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from outreach import access
 from outreach.models import VaccinationRecord, VaccinatorOrganisation
 from regions.models import PopupSession, RouteDay, SessionBooking, StockBatch
-from regions.selectors.sessions import ACTIVE
+from regions.selectors.sessions import ACTIVE, sessions_run_by
 from regions.selectors.stock import held_at
 from vaccinators.models import RouteList, RouteStop, VialEvent
 
@@ -33,6 +34,46 @@ def route_lists_for_practice(user, organisation: VaccinatorOrganisation) -> Quer
         .select_related("product")
         .annotate(stop_count=Count("stops"))
         .order_by("date", "starts_at", "pk")
+    )
+
+
+def practice_route_list(user, organisation: VaccinatorOrganisation, pk: int) -> RouteList:
+    """The practice's route list published to ``user``, else 404: another practice's list and a
+    draft are not there for the vaccinator (a coordinator who is also a GP sees drafts on the
+    region's pages, not here). The page and the API both ask here."""
+    route_list = access.get_route_list_for_user(user, pk)
+    if route_list.vaccinator_organisation_id != organisation.pk or not route_list.is_live:
+        raise Http404
+    return route_list
+
+
+def route_stop(route_list: RouteList, pk: int) -> RouteStop:
+    """One stop of the route list, else 404."""
+    return access.get_owned(
+        RouteStop.objects.select_related("citizen", "vaccination"),
+        owner=route_list,
+        owner_field="route_list",
+        pk=pk,
+    )
+
+
+def practice_session(organisation: VaccinatorOrganisation, pk: int) -> PopupSession:
+    """A pop-up session the practice runs (not a cancelled one), else 404."""
+    return access.get_owned(
+        sessions_run_by(organisation),
+        owner=organisation,
+        owner_field="vaccinator_organisation",
+        pk=pk,
+    )
+
+
+def session_booking(session: PopupSession, pk: int) -> SessionBooking:
+    """One booking of the session, else 404."""
+    return access.get_owned(
+        SessionBooking.objects.select_related("citizen", "vaccination", "session"),
+        owner=session,
+        owner_field="session",
+        pk=pk,
     )
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -34,8 +34,10 @@ from vaccinators.forms import (
 from vaccinators.models import RouteList, RouteStop, SafetyChecklist
 from vaccinators.printing import route_list_pdf
 from vaccinators.selectors.routes import (
+    practice_route_list,
     route_batches,
     route_lists_for_practice,
+    route_stop,
     route_stops,
     route_vials,
 )
@@ -73,14 +75,8 @@ def routelist_list(request, code: str):
 
 
 def _route_list(request, code: str, pk: int):
-    """The practice's published route list, else 404: another practice's list and a draft are
-    not there for this vaccinator (a coordinator who is also a GP sees drafts on the region's
-    pages, not here)."""
     organisation = _practice(request, code)
-    route_list = access.get_route_list_for_user(request.user, pk)
-    if route_list.vaccinator_organisation_id != organisation.pk or not route_list.is_live:
-        raise Http404
-    return organisation, route_list
+    return organisation, practice_route_list(request.user, organisation, pk)
 
 
 def _page_url(organisation, route_list, stop_pk: int | None = None) -> str:
@@ -246,12 +242,7 @@ def routelist_checklist(request, code: str, pk: int):
 
 
 def _stop(route_list: RouteList, stop_pk: int) -> RouteStop:
-    return access.get_owned(
-        RouteStop.objects.select_related("citizen", "vaccination"),
-        owner=route_list,
-        owner_field="route_list",
-        pk=stop_pk,
-    )
+    return route_stop(route_list, stop_pk)
 
 
 def _place(request, organisation, route_list: RouteList) -> outcome_steps.Place:

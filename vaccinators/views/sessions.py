@@ -25,7 +25,12 @@ from regions.models import PopupSession, SessionBooking
 from regions.selectors.sessions import session_vials, sessions_run_by
 from vaccinators.forms import AdverseReactionForm, ChecklistForm, CorrectionForm
 from vaccinators.models import SafetyChecklist
-from vaccinators.selectors.routes import session_batches, session_bookings
+from vaccinators.selectors.routes import (
+    practice_session,
+    session_batches,
+    session_booking,
+    session_bookings,
+)
 from vaccinators.services import outcomes
 from vaccinators.views import outcome_steps
 
@@ -47,13 +52,7 @@ def session_list(request, code: str):
 
 def _session(request, code: str, pk: int):
     organisation = access.get_vaccinator_organisation_for_user(request.user, code, "vaccinate")
-    session = access.get_owned(
-        sessions_run_by(organisation),
-        owner=organisation,
-        owner_field="vaccinator_organisation",
-        pk=pk,
-    )
-    return organisation, session
+    return organisation, practice_session(organisation, pk)
 
 
 def _page_url(organisation, session, booking_pk: int | None = None) -> str:
@@ -129,12 +128,7 @@ def session_detail(request, code: str, pk: int):
 
 
 def _booking(session: PopupSession, booking_pk: int) -> SessionBooking:
-    return access.get_owned(
-        SessionBooking.objects.select_related("citizen", "vaccination", "session"),
-        owner=session,
-        owner_field="session",
-        pk=booking_pk,
-    )
+    return session_booking(session, booking_pk)
 
 
 def _refused(request, organisation, session, error: ValidationError):

@@ -19,6 +19,7 @@ from municipalities.models import SsiListImport
 from municipalities.validators import check_list_file, list_week
 from outreach import access
 from outreach.models import Municipality
+from outreach.rest import errors
 
 
 class SsiListStatusSerializer(serializers.Serializer):
@@ -66,7 +67,11 @@ class SsiListCreateApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={202: SsiListStatusSerializer, 200: SsiListStatusSerializer},
+        responses={
+            202: SsiListStatusSerializer,
+            200: SsiListStatusSerializer,
+            **errors(400, 403, 404),
+        },
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -104,7 +109,7 @@ class SsiListCreateApi(APIView):
 
 
 class SsiListDetailApi(APIView):
-    @extend_schema(responses=SsiListStatusSerializer)
+    @extend_schema(responses={200: SsiListStatusSerializer, **errors(404)})
     def get(self, request, pk: int):
         list_import = access.get_from(selectors.imports_visible_to(request.user), pk=pk)
         return Response(_status(request, list_import))
