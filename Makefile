@@ -51,7 +51,9 @@ lock:
 	$(PYTHON) -m venv var/lock-venv
 	var/lock-venv/bin/python -m pip install --quiet --upgrade pip
 	var/lock-venv/bin/python -m pip install --quiet -r requirements.txt
-	var/lock-venv/bin/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel > requirements.lock
+	printf '%s\n' '# Every package requirements.txt pulls in, pinned: `make install` installs with these as' \
+		'# constraints. Regenerate with `make lock` after changing requirements.txt.' > requirements.lock
+	var/lock-venv/bin/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel >> requirements.lock
 	rm -rf var/lock-venv
 
 clean:
