@@ -47,7 +47,7 @@ EXPOSE 8000
 # No curl in the slim image: ask /healthz with Python. The request carries the first ALLOWED_HOSTS
 # name (Django refuses other Host headers) and X-Forwarded-Proto: https, as the TLS proxy in front
 # would, so SECURE_SSL_REDIRECT does not answer it with a redirect. Any error or a 503 (database
-# unreachable) makes the check fail; a broker outage does not (jobs wait in the outbox, ADR 0017).
+# unreachable) makes the check fail; a broker outage does not (jobs wait in the outbox, ADR 0016).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.'); h = 'localhost' if h in ('', '*') else h; r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=8)"]
 

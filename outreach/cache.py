@@ -1,7 +1,7 @@
 """Django's Redis cache, failing soft: with Redis away a read is a miss and a write is skipped.
 
 The cache holds nothing a page cannot do without (rate-limit counters, a scan's lock), so Redis
-being down must not take pages down (ADR 0017). Each failure is logged as a warning, without the
+being down must not take pages down (ADR 0016). Each failure is logged as a warning, without the
 key (it may be derived from a client's address). While Redis is away rate limits do not hold:
 ``incr`` answers as if the action were the first in its window.
 """

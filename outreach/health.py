@@ -1,7 +1,7 @@
 """Reachability of the services the app depends on, for ``/healthz`` and start-up checks.
 
 ``/healthz`` answers 200 while the database answers, whatever the broker and the workers do:
-pages work without them and jobs wait in the outbox (ADR 0017), so a load balancer must keep the
+pages work without them and jobs wait in the outbox (ADR 0016), so a load balancer must keep the
 web up. It answers 503 only when the database is down. The body says what is degraded.
 """
 

@@ -1,4 +1,4 @@
-"""Background jobs through an outbox (ADR 0017).
+"""Background jobs through an outbox (ADR 0016).
 
 ``enqueue`` writes the job as a row in the caller's transaction and sends it to the broker once
 that transaction has committed. Sending tries once, briefly: with the broker away the row stays

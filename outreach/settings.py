@@ -141,13 +141,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: the Celery broker and the shared cache. Without it, tasks run in process ---------------
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss"), None)
 # Seconds to wait for Redis (connecting or answering) before a page gives up on it: a page that
-# starts a job answers at once and the job waits in the outbox (ADR 0017).
+# starts a job answers at once and the job waits in the outbox (ADR 0016).
 REDIS_TIMEOUT_SECONDS = env.int("REDIS_TIMEOUT_SECONDS", 3, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
             # Fails soft: with Redis away a cache read is a miss and a write is skipped, so pages
-            # stay up (ADR 0017).
+            # stay up (ADR 0016).
             "BACKEND": "outreach.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
@@ -190,7 +190,7 @@ CELERY_TIMEZONE = "Europe/Copenhagen"
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE = {
     "scan-ssi-inbox": {"task": "municipalities.scan_ssi_inbox", "schedule": 300.0},
-    # Jobs that waited in the outbox while the broker was away (ADR 0017).
+    # Jobs that waited in the outbox while the broker was away (ADR 0016).
     "relay-outbox": {"task": "outreach.relay_outbox", "schedule": 60.0},
     # A worker's sign of life for /healthz.
     "canary": {"task": "outreach.canary", "schedule": 60.0},

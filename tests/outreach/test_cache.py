@@ -1,5 +1,5 @@
 """With Redis away the cache fails soft: reads miss, writes are skipped, nothing raises, and no
-call waits long. Pages that use it (the public help form's rate limit) stay up (ADR 0017)."""
+call waits long. Pages that use it (the public help form's rate limit) stay up (ADR 0016)."""
 
 import time
 

@@ -1,6 +1,6 @@
 """``/healthz`` tells a load balancer whether the web can serve: 200 while the database answers,
 503 only when it does not. The broker, the workers and the outbox are reported in the body; with
-Redis away the pages still work and jobs wait in the outbox (ADR 0017)."""
+Redis away the pages still work and jobs wait in the outbox (ADR 0016)."""
 
 from datetime import timedelta
 

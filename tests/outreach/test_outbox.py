@@ -1,5 +1,5 @@
 """Jobs go through an outbox: asked for in a transaction, sent after commit, kept while the broker
-is away and sent by the relay when it is back. Nothing asked for is lost (ADR 0017)."""
+is away and sent by the relay when it is back. Nothing asked for is lost (ADR 0016)."""
 
 import logging
 import time
