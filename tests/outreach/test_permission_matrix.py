@@ -32,7 +32,15 @@ from outreach.models import Municipality, RoleGroup
 from outreach.roles import Role
 from tests.factories import fake_cpr
 from tests.outreach import matrix_world as w
-from tests.outreach.matrix_world import OTHER_REGION, OWN, REPORT, SAME_REGION, SWAPPED
+from tests.outreach.matrix_world import (
+    NATIONAL_AUDITOR,
+    OTHER_REGION,
+    OWN,
+    REGIONAL_AUDITOR,
+    REPORT,
+    SAME_REGION,
+    SWAPPED,
+)
 from tests.outreach.test_urls import pattern_names
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +49,9 @@ CW, LEAD, COORD, VACC = Role.CASEWORKER, Role.LEAD, Role.COORDINATOR, Role.VACCI
 ADMIN, AUDITOR, SSI = Role.ADMINISTRATOR, Role.AUDITOR, Role.INTEGRATION
 ROLES = (CW, LEAD, COORD, VACC, ADMIN, AUDITOR, SSI)
 NATIONAL_ROLES = frozenset({ADMIN, SSI})
+# The audit pages are asked by an auditor of a municipality (AUDITOR), a region and the nation.
+AUDITORS = (AUDITOR, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
+ASKERS = (*ROLES, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
 GET, POST = "GET", "POST"
 
 # What "got in" means: a page shows; an action passes the permission layer whatever it then
@@ -53,7 +64,8 @@ class Entry:
     """Who may reach one URL pattern, for one kind of organisation in its arguments.
 
     ``scope``: the kind of organisation the URL's ``code`` names ("municipality", "region",
-    "vaccinator", "national"), or "none" for a URL without one. ``target``: the object the URL
+    "vaccinator", "national"), "none" for a URL without one, or "user" for a person's own pages
+    (their second factor), which name no organisation or object: each user reaches their own. ``target``: the object the URL
     names (a key of the world's objects), if any. ``allow``: the roles that get in on their own
     organisation. ``shared``: (role, variant) pairs the design also lets in, each with its reason
     where the table says it. ``reaches``: roles that pass the organisation's check before the
@@ -74,9 +86,10 @@ class Entry:
     kind: str | None = None  # the organisation kind in the URL (organisation-members)
     body: Callable | None = None
     code_in_url: bool = True
+    askers: tuple[str, ...] = ROLES
 
     def variants(self) -> tuple[str, ...]:
-        if self.scope == "none" and self.target is None:
+        if self.scope == "user" or (self.scope == "none" and self.target is None):
             return (OWN,)
         if self.scope == "national":
             return (OWN, OTHER_REGION) if self.kind else (OWN,)
@@ -114,6 +127,35 @@ def national(target=None, methods=(GET,), allow=frozenset({ADMIN, SSI}), **extra
 
 def anyone(methods=(GET,), **extra) -> Entry:
     return Entry("none", None, methods, frozenset(ROLES), **extra)
+
+
+def own_account(methods=(GET,), **extra) -> Entry:
+    """A page of the signed-in person's own second factor: every role reaches its own, and the
+    URL names nobody else's (the QR code and recovery codes shown are checked below)."""
+    return Entry("user", None, methods, frozenset(ASKERS), askers=ASKERS, **extra)
+
+
+def audit(target=None, methods=(GET,), **extra) -> Entry:
+    """An audit page (ADR 0013): the auditors get in, in the scope of their organisation; every
+    other role is refused before anything is looked up (403). A citizen or person outside the
+    auditor's scope is a 404: the region's auditor reads its municipalities', the national one
+    everyone's."""
+    shared = frozenset()
+    if target:
+        shared = everywhere(NATIONAL_AUDITOR, variants=w.VARIANTS) | everywhere(
+            REGIONAL_AUDITOR, variants=(OWN, SAME_REGION)
+        )
+    return Entry(
+        "none",
+        target,
+        methods,
+        frozenset(AUDITORS),
+        shared=shared | extra.pop("shared", frozenset()),
+        refusal=403,
+        refusal_by_role=dict.fromkeys(AUDITORS, 404),
+        askers=ASKERS,
+        **extra,
+    )
 
 
 def membership_body(world, role, variant):
@@ -158,6 +200,26 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         body=membership_body,
     ),
     "outreach:vaccine-rules": anyone(),
+    # The second factor: a verified session is sent on from the verification page, may replace
+    # its app (a wrong code is refused, 422), finds its new codes already shown (the security
+    # page follows), and may make new recovery codes.
+    "login-verify": own_account((GET, POST), ok={GET: {302}, POST: {302}}),
+    "login-enrol": own_account(
+        (GET, POST), ok={GET: {200}, POST: {422}}, body=lambda *_: {"code": "000000"}
+    ),
+    "login-recovery-codes": own_account(ok={GET: {302}}),
+    "account-security": own_account(),
+    "account-recovery-codes-renew": own_account((POST,), ok={POST: {302}}),
+    # The access log (ADR 0013), read in the name of the auditor's organisation.
+    "audit:home": audit(),
+    "audit:citizen-search": audit(methods=(POST,)),
+    "audit:citizen-events": audit("audited-citizen"),
+    "audit:citizen-report-csv": audit("audited-citizen"),
+    "audit:citizen-report-pdf": audit("audited-citizen"),
+    "audit:user-list": audit(),
+    # Aarhus's caseworker looked up a Frederiksberg citizen: Hovedstaden's auditor reviews them.
+    "audit:user-events": audit("audited-user", shared={(REGIONAL_AUDITOR, OTHER_REGION)}),
+    "audit:anomalies": audit(),
     # Rules are public guidance every role reads: editing them is a 403, not a 404.
     "outreach:vaccine-rule-create": Entry("none", None, (POST,), frozenset({ADMIN}), refusal=403),
     "outreach:vaccine-rule-end": Entry(
@@ -285,6 +347,22 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         refusal_by_role={AUDITOR: 403},
         api=True,
     ),
+    # The caseworker's tasks and citizens, a practice's route lists and sessions, a region's stock
+    # over the API (ADR 0016): the pages' rights, the pages' getters.
+    "municipalities-api:task-list": municipal(api=True),
+    "municipalities-api:task-detail": municipal("case", api=True),
+    "municipalities-api:citizen-detail": municipal("citizen", api=True),
+    "municipalities-api:citizen-cpr-search": municipal(methods=(POST,), api=True),
+    "vaccinators-api:routelist-list": practice(api=True),
+    "vaccinators-api:routelist-detail": practice("route-list", api=True),
+    "vaccinators-api:routelist-checklist": practice("route-list", (POST,), api=True),
+    "vaccinators-api:stop-outcome": practice("stop", (POST,), api=True),
+    "vaccinators-api:session-list": practice(api=True),
+    "vaccinators-api:session-detail": practice("session", api=True),
+    "vaccinators-api:session-checklist": practice("session", (POST,), api=True),
+    "vaccinators-api:booking-outcome": practice("booking", (POST,), api=True),
+    "regions-api:stock-detail": regional(api=True),
+    "regions-api:stock-movement-list": regional(api=True),
     "api-schema": anyone(api=True),
     "api-docs": anyone(api=True),
 }
@@ -429,7 +507,7 @@ def run_case(clients, tally, name, entry, role, variant, method):
 
 def cases():
     for name, entry in entries():
-        for role in ROLES:
+        for role in entry.askers:
             for variant in entry.variants():
                 for method in entry.methods:
                     yield name, entry, role, variant, method
