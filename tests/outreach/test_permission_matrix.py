@@ -16,6 +16,7 @@ import importlib
 import json
 import re
 import time
+from base64 import b32encode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -203,7 +204,9 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     # The second factor: a verified session is sent on from the verification page, may replace
     # its app (a wrong code is refused, 422), finds its new codes already shown (the security
     # page follows), and may make new recovery codes.
-    "login-verify": own_account((GET, POST), ok={GET: {302}, POST: {302}}),
+    "login-verify": own_account(
+        (GET, POST), ok={GET: {302}, POST: {302}}, body=lambda *_: {"code": "000000"}
+    ),
     "login-enrol": own_account(
         (GET, POST), ok={GET: {200}, POST: {422}}, body=lambda *_: {"code": "000000"}
     ),
@@ -442,18 +445,24 @@ def leaks(world, role: str, text: str, refused: bool) -> set[str]:
 
 
 MASKED_CPR = re.compile(r"\b\d{6}-XXXX\b")
+PASSWORD = "correct-horse-battery"  # every persona's (tests/factories.py)
 
 
 class Clients:
     """One signed-in test client per role (the ``client`` fixture's class, so a client that
-    signs in with two factors signs in the same way here), and token headers for the API."""
+    signs in with two factors signs in the same way here), and token headers for the API.
+    ``verified=False`` signs in with the password alone; such a client calls the API with its
+    session (``send(..., api=False)``), as a browser would."""
 
-    def __init__(self, client_class, world):
+    def __init__(self, client_class, world, *, verified=True):
         self.world = world
         self.html = {}
         for role, user in world.users.items():
             client = client_class()
-            client.force_login(user)
+            if verified:
+                client.force_login(user)
+            else:
+                assert client.login(username=user.username, password=PASSWORD)
             self.html[role] = client
         self.api = client_class()
 
@@ -567,6 +576,112 @@ def report(request, record_property, what, tally, seconds):
     print(line)
     record_property(f"permission_{what}_cases", tally.cases)
     request.config.stash.setdefault(REPORT, []).append(line)
+
+
+def test_it_lets_no_one_past_the_password_alone(
+    client, world, settings, tmp_path, record_property, request
+):
+    """A session signed in with the password alone (every role needs two factors) reaches the
+    way in only: the verification page and logging out. Every other page and form sends it to
+    the verification page (the page it asked for kept as ``next``; the enrolment page, whose
+    app may only be replaced by a verified session, without), and every API URL called with the
+    session is refused (403), with no name and no CPR number in any answer."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    unverified = Clients(type(client), world, verified=False)
+    verify = reverse("login-verify")
+    way_in = {
+        ("logout", POST): {302},
+        ("login-verify", GET): {200},
+        ("login-verify", POST): {422},  # the wrong code the row sends
+    }
+    started = time.monotonic()
+    tally = Tally()
+    for name, entry in entries():
+        for role in entry.askers:
+            for method in entry.methods:
+                url = reverse(name, kwargs=url_kwargs(world, entry, OWN))
+                data = entry.body(world, role, OWN) if entry.body else {}
+                tally.cases += 1
+                where = f"{method} {name} as {role} with the password alone"
+                response, text = unverified.send(role, False, method, url, data)
+                status = response.status_code
+                if (name, method) in way_in:
+                    if status not in way_in[name, method]:
+                        tally.fail(f"{where}: {status}, expected {way_in[name, method]}")
+                    continue
+                if url.startswith("/api/") and name != "api-docs":
+                    if status != 403 or "second factor" not in text:
+                        tally.fail(f"{where}: {status}, expected 403 asking for the code")
+                else:
+                    location = response.get("Location", "")
+                    asked_for = method == GET and name != "login-enrol"
+                    wanted = verify + ("?next=" if asked_for else "")
+                    if status != 302 or not location.startswith(wanted):
+                        tally.fail(f"{where}: {status} to {location!r}, expected {wanted}")
+                leaked = leaks(world, role, text, refused=True)
+                if leaked:
+                    tally.fail(f"{where}: LEAK of {sorted(leaked)}")
+    # Someone who has not set up an app yet is sent to set it up, not to the pages.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=world.users[CW]).delete()
+    tally.cases += 1
+    worklist = reverse("municipalities:municipality-worklist", kwargs={"code": "101"})
+    response, _text = unverified.send(CW, False, GET, worklist, {})
+    if response.status_code != 302 or not response["Location"].startswith(
+        reverse("login-enrol")
+    ):
+        tally.fail(f"an unenrolled caseworker's worklist: {response.status_code}")
+    report(request, record_property, "password only", tally, time.monotonic() - started)
+    assert not tally.failures, f"{len(tally.failures)} of {tally.cases} cases failed:\n" + (
+        "\n".join(tally.failures)
+    )
+
+
+def test_it_shows_each_person_only_their_own_second_factor(clients, world):
+    """The enrolment page shows the person's own new authenticator (its QR code and key), the
+    recovery codes shown are the ones just made for that person, and neither page ever shows
+    another person's: the pages take no argument naming anyone."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from outreach import twofactor
+
+    def grouped(device):
+        secret = b32encode(device.bin_key).decode()
+        return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+    enrol, renew = reverse("login-enrol"), reverse("account-recovery-codes-renew")
+    pages, codes = {}, {}
+    for role, user in world.users.items():
+        page = clients.html[role].get(enrol)
+        assert page.status_code == 200, role
+        pages[role] = page.content.decode()
+        renewed = clients.html[role].post(renew)
+        assert renewed["Location"] == reverse("login-recovery-codes"), role
+        shown = clients.html[role].get(renewed["Location"])
+        assert shown.status_code == 200, role
+        made = {
+            twofactor.display_code(token)
+            for token in StaticToken.objects.filter(device__user=user).values_list(
+                "token", flat=True
+            )
+        }
+        assert made and made <= set(re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", shown.content.decode()))
+        codes[role] = (made, shown.content.decode())
+        # Shown once: the page again shows none.
+        assert clients.html[role].get(renewed["Location"]).status_code == 302, role
+    pending = {
+        role: TOTPDevice.objects.get(user=user, confirmed=False) for role, user in world.users.items()
+    }
+    for role in world.users:
+        assert grouped(pending[role]) in pages[role], role
+        for other in world.users:
+            if other != role:
+                assert grouped(pending[other]) not in pages[role], (role, other)
+                assert not codes[other][0] & set(
+                    re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", codes[role][1])
+                ), (role, other)
 
 
 def test_it_lets_only_staff_into_the_admin(client, clients, world):
