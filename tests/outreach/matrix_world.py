@@ -219,9 +219,7 @@ def build(tmp_path: Path) -> World:
         "m-ssi", Role.INTEGRATION, NationalBody.objects.get(code="SSI")
     )
     users[REGIONAL_AUDITOR] = persona("m-rita", Role.AUDITOR, hovedstaden)
-    users[NATIONAL_AUDITOR] = persona(
-        "m-nina", Role.AUDITOR, NationalBody.objects.get(code="SST")
-    )
+    users[NATIONAL_AUDITOR] = persona("m-nina", Role.AUDITOR, NationalBody.objects.get(code="SST"))
     auditors = {
         "147": persona("m-freja", Role.AUDITOR, Municipality.objects.get(code="147")),
         "751": persona("m-aage", Role.AUDITOR, Municipality.objects.get(code="751")),
@@ -443,7 +441,7 @@ def build(tmp_path: Path) -> World:
     world.sees_staff = {role: set() for role in users}
     world.sees_staff[Role.COORDINATOR] = {"Personale 101", "Personale 147"}
     world.sees_staff[Role.VACCINATOR] = {"Personale 101"}
-    world.expected = {
+    world.expected |= {
         "on_lists": on_lists,
         "seen_by_region": seen_by_region,
         "today": timezone.localdate(),

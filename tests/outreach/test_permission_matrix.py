@@ -25,6 +25,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -66,12 +67,14 @@ class Entry:
 
     ``scope``: the kind of organisation the URL's ``code`` names ("municipality", "region",
     "vaccinator", "national"), "none" for a URL without one, or "user" for a person's own pages
-    (their second factor), which name no organisation or object: each user reaches their own. ``target``: the object the URL
-    names (a key of the world's objects), if any. ``allow``: the roles that get in on their own
-    organisation. ``shared``: (role, variant) pairs the design also lets in, each with its reason
-    where the table says it. ``reaches``: roles that pass the organisation's check before the
-    object's (default ``allow``): for them a swapped object is a 404. ``refusal``: "visibility"
-    (404 unless the organisation is visible to the user, then 403), or a fixed 404 or 403.
+    (their second factor), which name no organisation or object: each user reaches their own.
+    ``target``: the object the URL names (a key of the world's objects), if any. ``allow``: the
+    roles that get in on their own organisation. ``shared``: (role, variant) pairs the design
+    also lets in, each with its reason where the table says it. ``reaches``: roles that pass the
+    organisation's check before the object's (default ``allow``): for them a swapped object is a
+    404. ``refusal``: "visibility" (404 unless the organisation is visible to the user, then
+    403), or a fixed 404 or 403. ``askers``: who asks (the auditors of a region and of the
+    nation ask the pages that are theirs and everyone's own).
     """
 
     scope: str
@@ -628,9 +631,7 @@ def test_it_lets_no_one_past_the_password_alone(
     tally.cases += 1
     worklist = reverse("municipalities:municipality-worklist", kwargs={"code": "101"})
     response, _text = unverified.send(CW, False, GET, worklist, {})
-    if response.status_code != 302 or not response["Location"].startswith(
-        reverse("login-enrol")
-    ):
+    if response.status_code != 302 or not response["Location"].startswith(reverse("login-enrol")):
         tally.fail(f"an unenrolled caseworker's worklist: {response.status_code}")
     report(request, record_property, "password only", tally, time.monotonic() - started)
     assert not tally.failures, f"{len(tally.failures)} of {tally.cases} cases failed:\n" + (
@@ -667,12 +668,15 @@ def test_it_shows_each_person_only_their_own_second_factor(clients, world):
                 "token", flat=True
             )
         }
-        assert made and made <= set(re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", shown.content.decode()))
+        assert made and made <= set(
+            re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", shown.content.decode())
+        )
         codes[role] = (made, shown.content.decode())
         # Shown once: the page again shows none.
         assert clients.html[role].get(renewed["Location"]).status_code == 302, role
     pending = {
-        role: TOTPDevice.objects.get(user=user, confirmed=False) for role, user in world.users.items()
+        role: TOTPDevice.objects.get(user=user, confirmed=False)
+        for role, user in world.users.items()
     }
     for role in world.users:
         assert grouped(pending[role]) in pages[role], role
@@ -715,10 +719,15 @@ def test_it_refuses_unsafe_methods_without_a_csrf_token(
     token, and nothing changes. The API refuses it too when called with a session; with a token
     (how SSI's integration calls) CSRF does not apply: there is no cookie a browser could send
     on someone's behalf."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
     from municipalities.models import ContactTask
+    from outreach.models import AccessEvent
     from regions.models import PopupSession, StockMovement
+    from vaccinators.models import RouteStop
 
     settings.MEDIA_ROOT = str(tmp_path)
+    events = AccessEvent.objects.count()
     guarded = {}
     for role, user in world.users.items():
         guarded[role] = type(client)(enforce_csrf_checks=True)
@@ -744,6 +753,9 @@ def test_it_refuses_unsafe_methods_without_a_csrf_token(
     assert StockMovement.objects.count() == movements
     assert ContactTask.objects.get(pk=case).claimed_by is None
     assert PopupSession.objects.get(pk=session).status == "planned"
+    assert RouteStop.objects.get(pk=world.objects[OWN]["stop"]["stop_pk"]).outcome == ""
+    assert not StaticToken.objects.exists()  # no recovery codes were made
+    assert AccessEvent.objects.count() == events  # no search was made
 
     api = type(client)(enforce_csrf_checks=True)
     token = {"Authorization": f"Token {world.tokens[SSI]}"}
@@ -777,14 +789,15 @@ def test_it_lists_exactly_what_each_role_may_see(clients, world, record_property
         TransportBooking,
     )
     from outreach.models import VaccinationRecord
-    from regions.models import PlanningRun, PopupSession, RouteDay, StaffMember
+    from regions.models import PlanningRun, PopupSession, RouteDay, StaffMember, StockMovement
     from vaccinators.models import RouteList
 
     tally = Tally()
     started = time.monotonic()
 
-    def read(role, name, api=False, **kwargs):
-        response, text = clients.send(role, api, GET, reverse(name, kwargs=kwargs), {})
+    def read(role, name, api=False, query="", **kwargs):
+        url = reverse(name, kwargs=kwargs) + query
+        response, text = clients.send(role, api, GET, url, {})
         assert response.status_code == 200, (name, role, response.status_code)
         return text
 
@@ -910,9 +923,181 @@ def test_it_lists_exactly_what_each_role_may_see(clients, world, record_property
         shown = {int(entry["resource"]["id"]) for entry in bundle.get("entry", [])}
         check("FHIR immunizations", role, shown, set(wanted.values_list("pk", flat=True)))
 
+    # The API's lists (ADR 0016): what the pages above show, as JSON.
+    def read_json(role, name, **kwargs):
+        return json.loads(read(role, name, api=True, **kwargs))
+
+    for role in (CW, LEAD):
+        open_tasks = ContactTask.objects.filter(
+            municipality__code="101", status="open", stage__in=ContactTask.TO_DO
+        )
+        tasks = read_json(role, "municipalities-api:task-list", **kbh)
+        assert tasks["next"] is None, "the world's worklist fits one page"
+        check(
+            "API task list",
+            role,
+            {task["id"] for task in tasks["results"]},
+            set(open_tasks.values_list("pk", flat=True)),
+        )
+        check(
+            "API task list's citizens",
+            role,
+            names_in(json.dumps(tasks, ensure_ascii=False)),
+            citizen_names(open_tasks),
+        )
+    check(
+        "API route lists",
+        VACC,
+        {route["id"] for route in read_json(VACC, "vaccinators-api:routelist-list", **noerrebro)},
+        set(published.values_list("pk", flat=True)),
+    )
+    coming = run_by_practice.filter(date__gte=timezone.localdate()).exclude(status="cancelled")
+    check(
+        "API practice's sessions",
+        VACC,
+        {session["id"] for session in read_json(VACC, "vaccinators-api:session-list", **noerrebro)},
+        set(coming.values_list("pk", flat=True)),
+    )
+    check(
+        "API stock",
+        COORD,
+        set(re.findall(r"LOT\d{4}", read(COORD, "regions-api:stock-detail", True, **hovedstaden))),
+        {"LOT1084"},
+    )
+    movements, url = set(), reverse("regions-api:stock-movement-list", kwargs=hovedstaden)
+    while url:
+        response, text = clients.send(COORD, True, GET, url, {})
+        assert response.status_code == 200, text
+        page = json.loads(text)
+        movements |= {movement["id"] for movement in page["results"]}
+        url = page["next"]
+    check(
+        "API stock movements",
+        COORD,
+        movements,
+        set(StockMovement.objects.filter(**in_region).values_list("pk", flat=True)),
+    )
+
+    audit_lists(clients, read, check)
+
     report(request, record_property, "lists", tally, time.monotonic() - started)
 
     assert not tally.failures, "\n".join(tally.failures)
+
+
+def audited_events(world, auditor):
+    """ADR 0013 written out for the world's three auditors: the events about the audited
+    municipalities' citizens, and those made in the name of the audited organisations."""
+    from outreach.models import AccessEvent
+
+    if auditor == NATIONAL_AUDITOR:
+        return AccessEvent.objects.all()
+    if auditor == AUDITOR:
+        municipalities, region, practices = ("101",), "-", ()
+    else:
+        municipalities, region, practices = ("101", "147"), "1084", ("990101", "990102")
+    return AccessEvent.objects.filter(
+        Q(citizen__municipality__code__in=municipalities)
+        | Q(organisation_kind="municipality", organisation_code__in=municipalities)
+        | Q(organisation_kind="region", organisation_code=region)
+        | Q(organisation_kind="vaccinator", organisation_code__in=practices)
+    )
+
+
+def audit_lists(clients, read, check):
+    """The audit pages' lists for the auditor of København, of Hovedstaden and the national
+    one: the people to review, a citizen's look-ups (the page and the citizen's report), a
+    person's look-ups and the look-ups outside the organisation's own work. København's auditor
+    reads København's look-up of a Frederiksberg citizen, but makes no report of a log it sees
+    only part of (403)."""
+    from outreach.models import Citizen, RoleGroup, User
+
+    world = clients.world
+    looked_up = world.expected["audit"]
+    members = {
+        AUDITOR: RoleGroup.objects.filter(municipality__code="101"),
+        REGIONAL_AUDITOR: RoleGroup.objects.filter(
+            Q(municipality__region__code="1084")
+            | Q(region__code="1084")
+            | Q(vaccinator_organisation__region__code="1084")
+        ),
+        NATIONAL_AUDITOR: RoleGroup.objects.all(),
+    }
+    users = {name: pk for pk, name in User.objects.values_list("pk", "username")}
+    # Whose look-ups each auditor reads, said plainly: København's auditor reads the
+    # coordinator's look-up of Borger 101, not of Borger 301; Hovedstaden's reads Aarhus's
+    # caseworker's look-up of Borger 306; nobody else's municipality is theirs.
+    for auditor in AUDITORS:
+        events = audited_events(world, auditor)
+        people = set(members[auditor].values_list("group__user", flat=True))
+        people |= set(events.values_list("user", flat=True))
+        if auditor == AUDITOR:
+            assert users["m-kasper"] in people and users["m-mads"] not in people
+            assert not people & {users["m-frida"], users["m-freja"], users["m-rita"]}
+        if auditor == REGIONAL_AUDITOR:
+            assert {users["m-mads"], users["m-freja"]} <= people
+            assert not people & {users["m-maja"], users["m-aage"], users["m-peter"]}
+        check(
+            "audited people",
+            auditor,
+            linked(read(auditor, "audit:user-list"), "/audit/users/"),
+            people,
+        )
+        citizens = Citizen.objects.filter(name__in=list(looked_up))
+        for citizen in citizens:
+            about = events.filter(citizen=citizen)
+            if not about.exists():
+                continue
+            page = read(auditor, "audit:citizen-events", pk=citizen.pk)
+            check(
+                f"look-ups of {citizen.name}",
+                auditor,
+                linked(page, "/audit/users/"),
+                set(about.values_list("user", flat=True)),
+            )
+            may_report = auditor != AUDITOR or citizen.municipality.code == "101"
+            if may_report:
+                report = read(auditor, "audit:citizen-report-csv", pk=citizen.pk)
+                rows = report.strip().splitlines()[1:]
+                # Every look-up the auditor reads, and the report's own making (each case rolls
+                # back its writes: the page's look-up just read is not there).
+                check(
+                    f"{citizen.name}'s access report rows",
+                    auditor,
+                    {len(rows)},
+                    {about.count() + 1},
+                )
+            else:
+                for name in ("audit:citizen-report-csv", "audit:citizen-report-pdf"):
+                    url = reverse(name, kwargs={"pk": citizen.pk})
+                    response, text = clients.send(auditor, False, GET, url, {})
+                    assert response.status_code == 403, (name, citizen.name)
+                    assert not names_in(text), (name, citizen.name)
+        for username in ("m-signe", "m-kasper", "m-mads"):
+            person = users[username]
+            if person not in people:
+                continue
+            page = read(auditor, "audit:user-events", pk=person)
+            check(
+                f"{username}'s look-ups",
+                auditor,
+                linked(page, "/audit/citizens/"),
+                set(
+                    events.filter(user=person, citizen__isnull=False).values_list(
+                        "citizen", flat=True
+                    )
+                ),
+            )
+        outside = linked(read(auditor, "audit:anomalies"), "/audit/citizens/")
+        tally_outside = {looked_up["Borger 308"]} | (
+            {looked_up["Borger 306"]} if auditor != AUDITOR else set()
+        )
+        check(
+            "look-ups outside own work (the world's two)",
+            auditor,
+            outside & {looked_up["Borger 308"], looked_up["Borger 306"]},
+            tally_outside,
+        )
 
 
 def test_it_finds_by_cpr_only_the_municipalitys_own_citizens(clients, world):
@@ -935,3 +1120,39 @@ def test_it_finds_by_cpr_only_the_municipalitys_own_citizens(clients, world):
         )
         page = clients.html[role].get(elsewhere["Location"])
         assert "Borger 300" not in page.content.decode()
+
+        # The API's search (ADR 0016): found, or an answer naming nobody.
+        api = reverse("municipalities-api:citizen-cpr-search", kwargs={"code": "101"})
+        response, text = clients.send(role, True, POST, api, {"cpr": fake_cpr(100)})
+        assert response.status_code == 200
+        assert json.loads(text)["task"]["id"] == own.pk
+        response, text = clients.send(role, True, POST, api, {"cpr": fake_cpr(300)})
+        assert response.status_code == 200
+        assert json.loads(text)["found"] is False
+        assert not names_in(text)
+
+
+def test_it_finds_by_cpr_only_the_citizens_an_auditor_audits(clients, world):
+    """The auditor's CPR search (a POST) finds a citizen of the audited municipalities, and
+    answers "not in the log you audit" for one elsewhere, naming nobody."""
+    from outreach.models import Citizen
+
+    url = reverse("audit:citizen-search")
+    finds = {
+        AUDITOR: {100: True, 300: False, 500: False},
+        REGIONAL_AUDITOR: {100: True, 300: True, 500: False},
+        NATIONAL_AUDITOR: {100: True, 300: True, 500: True},
+    }
+    for auditor, numbers in finds.items():
+        for number, found in numbers.items():
+            response, _text = clients.send(auditor, False, POST, url, {"cpr": fake_cpr(number)})
+            assert response.status_code == 302, (auditor, number)
+            if found:
+                citizen = Citizen.objects.get(name=w.name(number))
+                wanted = reverse("audit:citizen-events", kwargs={"pk": citizen.pk})
+            else:
+                wanted = reverse("audit:home")
+            assert response["Location"] == wanted, (auditor, number)
+            if not found:
+                page = clients.html[auditor].get(wanted)
+                assert not names_in(page.content.decode()), (auditor, number)
