@@ -6,8 +6,10 @@ the sharing the design names is listed with its reason, and everyone else is ref
 where the organisation or object is not theirs to see and 403 where it is but the right is not.
 
 No response, allowed or refused, shows a citizen or a staff member the user may not see, and the
-lists, searches and exports show exactly what the user may see. A URL pattern not in ``MATRIX``
-fails ``test_it_covers_every_url_pattern``: adding a URL means adding its row here.
+lists, searches and exports show exactly what the user may see. A session signed in with the
+password alone gets past no URL but the way in (the second factor), and a person's own pages (the
+authenticator, the recovery codes) show nobody else's. A URL pattern not in ``MATRIX`` fails
+``test_it_covers_every_url_pattern``: adding a URL means adding its row here.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ CW, LEAD, COORD, VACC = Role.CASEWORKER, Role.LEAD, Role.COORDINATOR, Role.VACCI
 ADMIN, AUDITOR, SSI = Role.ADMINISTRATOR, Role.AUDITOR, Role.INTEGRATION
 ROLES = (CW, LEAD, COORD, VACC, ADMIN, AUDITOR, SSI)
 NATIONAL_ROLES = frozenset({ADMIN, SSI})
-# The audit pages are asked by an auditor of a municipality (AUDITOR), a region and the nation.
+# Every URL is asked by one user of each role, and by the auditors of a region and of the nation
+# besides the municipality's (AUDITOR): the auditor role is held at every level (ADR 0013).
 AUDITORS = (AUDITOR, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
 ASKERS = (*ROLES, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
 GET, POST = "GET", "POST"
@@ -73,8 +76,7 @@ class Entry:
     also lets in, each with its reason where the table says it. ``reaches``: roles that pass the
     organisation's check before the object's (default ``allow``): for them a swapped object is a
     404. ``refusal``: "visibility" (404 unless the organisation is visible to the user, then
-    403), or a fixed 404 or 403. ``askers``: who asks (the auditors of a region and of the
-    nation ask the pages that are theirs and everyone's own).
+    403), or a fixed 404 or 403.
     """
 
     scope: str
@@ -90,7 +92,6 @@ class Entry:
     kind: str | None = None  # the organisation kind in the URL (organisation-members)
     body: Callable | None = None
     code_in_url: bool = True
-    askers: tuple[str, ...] = ROLES
 
     def variants(self) -> tuple[str, ...]:
         if self.scope == "user" or (self.scope == "none" and self.target is None):
@@ -130,13 +131,13 @@ def national(target=None, methods=(GET,), allow=frozenset({ADMIN, SSI}), **extra
 
 
 def anyone(methods=(GET,), **extra) -> Entry:
-    return Entry("none", None, methods, frozenset(ROLES), **extra)
+    return Entry("none", None, methods, frozenset(ASKERS), **extra)
 
 
 def own_account(methods=(GET,), **extra) -> Entry:
     """A page of the signed-in person's own second factor: every role reaches its own, and the
     URL names nobody else's (the QR code and recovery codes shown are checked below)."""
-    return Entry("user", None, methods, frozenset(ASKERS), askers=ASKERS, **extra)
+    return Entry("user", None, methods, frozenset(ASKERS), **extra)
 
 
 def audit(target=None, methods=(GET,), **extra) -> Entry:
@@ -157,7 +158,6 @@ def audit(target=None, methods=(GET,), **extra) -> Entry:
         shared=shared | extra.pop("shared", frozenset()),
         refusal=403,
         refusal_by_role=dict.fromkeys(AUDITORS, 404),
-        askers=ASKERS,
         **extra,
     )
 
@@ -199,7 +199,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         "none",
         "membership",
         (POST,),
-        frozenset(ROLES),
+        frozenset(ASKERS),
         refusal=404,
         body=membership_body,
     ),
@@ -233,17 +233,18 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     ),
     "outreach:reference-data": national(allow={ADMIN}),
     # Who holds which role: the lead and the auditor of a municipality; a region's coordinator
-    # for the region and its practices; a practice's vaccinators; the administrator nationally.
+    # for the region and its practices; a practice's vaccinators; the administrator nationally;
+    # an auditor for their own organisation (the people whose look-ups they review).
     "outreach:organisation-members": [
         municipal(allow={LEAD, AUDITOR}, kind="municipality"),
-        regional(kind="region"),
+        regional(allow={COORD, REGIONAL_AUDITOR}, kind="region"),
         # The coordinator staffs the region's practices: both of them (DESIGN.md section 4).
         practice(
             allow={VACC, COORD},
             shared=everywhere(COORD, variants=(SAME_REGION,)),
             kind="vaccinator",
         ),
-        national(allow={ADMIN}, kind="national"),
+        national(allow={ADMIN, NATIONAL_AUDITOR}, kind="national"),
     ],
     # The caseworker's worklist and cases.
     "municipalities:municipality-worklist": municipal(),
@@ -350,7 +351,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         frozenset({CW, LEAD, COORD, VACC, ADMIN, SSI}),
         shared=everywhere(ADMIN, SSI) | {(COORD, SAME_REGION)},
         refusal=404,
-        refusal_by_role={AUDITOR: 403},
+        refusal_by_role=dict.fromkeys(AUDITORS, 403),
         api=True,
     ),
     # The caseworker's tasks and citizens, a practice's route lists and sessions, a region's stock
@@ -519,7 +520,7 @@ def run_case(clients, tally, name, entry, role, variant, method):
 
 def cases():
     for name, entry in entries():
-        for role in entry.askers:
+        for role in ASKERS:
             for variant in entry.variants():
                 for method in entry.methods:
                     yield name, entry, role, variant, method
@@ -600,7 +601,7 @@ def test_it_lets_no_one_past_the_password_alone(
     started = time.monotonic()
     tally = Tally()
     for name, entry in entries():
-        for role in entry.askers:
+        for role in ASKERS:
             for method in entry.methods:
                 url = reverse(name, kwargs=url_kwargs(world, entry, OWN))
                 data = entry.body(world, role, OWN) if entry.body else {}
