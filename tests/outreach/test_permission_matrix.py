@@ -640,21 +640,28 @@ def test_it_lets_no_one_past_the_password_alone(
     )
 
 
+RECOVERY_CODE = re.compile(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b")
+
+
 def test_it_shows_each_person_only_their_own_second_factor(clients, world):
     """The enrolment page shows the person's own new authenticator (its QR code and key), the
     recovery codes shown are the ones just made for that person, and neither page ever shows
     another person's: the pages take no argument naming anyone."""
+    import segno
+    from django.utils.html import escape
     from django_otp.plugins.otp_static.models import StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from outreach import twofactor
 
-    def grouped(device):
-        secret = b32encode(device.bin_key).decode()
-        return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    def secrets(device):
+        """The key as the page groups it, and the QR code that carries it."""
+        key = b32encode(device.bin_key).decode()
+        qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=4)
+        return (" ".join(key[i : i + 4] for i in range(0, len(key), 4)), escape(qr))
 
     enrol, renew = reverse("login-enrol"), reverse("account-recovery-codes-renew")
-    pages, codes = {}, {}
+    pages, codes_shown, codes_made = {}, {}, {}
     for role, user in world.users.items():
         page = clients.html[role].get(enrol)
         assert page.status_code == 200, role
@@ -663,30 +670,25 @@ def test_it_shows_each_person_only_their_own_second_factor(clients, world):
         assert renewed["Location"] == reverse("login-recovery-codes"), role
         shown = clients.html[role].get(renewed["Location"])
         assert shown.status_code == 200, role
-        made = {
+        codes_shown[role] = set(RECOVERY_CODE.findall(shown.content.decode()))
+        codes_made[role] = {
             twofactor.display_code(token)
             for token in StaticToken.objects.filter(device__user=user).values_list(
                 "token", flat=True
             )
         }
-        assert made and made <= set(
-            re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", shown.content.decode())
-        )
-        codes[role] = (made, shown.content.decode())
-        # Shown once: the page again shows none.
+        assert codes_made[role] and codes_made[role] <= codes_shown[role], role
+        # Shown once: the page again sends the person on to the security page.
         assert clients.html[role].get(renewed["Location"]).status_code == 302, role
-    pending = {
-        role: TOTPDevice.objects.get(user=user, confirmed=False)
-        for role, user in world.users.items()
-    }
-    for role in world.users:
-        assert grouped(pending[role]) in pages[role], role
-        for other in world.users:
-            if other != role:
-                assert grouped(pending[other]) not in pages[role], (role, other)
-                assert not codes[other][0] & set(
-                    re.findall(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b", codes[role][1])
-                ), (role, other)
+    for role, user in world.users.items():
+        for secret in secrets(TOTPDevice.objects.get(user=user, confirmed=False)):
+            assert secret in pages[role], role
+        for other, someone in world.users.items():
+            if other == role:
+                continue
+            for secret in secrets(TOTPDevice.objects.get(user=someone, confirmed=False)):
+                assert secret not in pages[role], (role, other)
+            assert not codes_made[other] & codes_shown[role], (role, other)
 
 
 def test_it_lets_only_staff_into_the_admin(client, clients, world):
