@@ -1070,6 +1070,8 @@ def audit_lists(clients, read, check):
                     {len(rows)},
                     {about.count() + 1},
                 )
+                # Organisations and roles, never the people who looked (ADR 0013).
+                assert not [username for username in users if username in report], citizen
             else:
                 for name in ("audit:citizen-report-csv", "audit:citizen-report-pdf"):
                     url = reverse(name, kwargs={"pk": citizen.pk})
