@@ -9,6 +9,12 @@ another region.
     region         1084 Hovedstaden   (1084)              1082 Midtjylland
     practice       990101 Nørrebro    990102 Østerbro     990201 Viby
     citizens       Borger 100-109     Borger 300-309      Borger 500-509
+    auditors       m-rikke (asks)     m-freja             m-aage
+                   regional: m-rita (Hovedstaden, asks); national: m-nina (SST, asks)
+
+Each municipality's caseworker has looked up the municipality's first citizen; København's has
+also looked up Borger 308 of Frederiksberg, Aarhus's Borger 306 of Frederiksberg, and
+Hovedstaden's coordinator Borger 101 and Borger 301: the access log the auditors read.
 
 Every name that could leak is numbered by its organisation (citizens, help requests, staff, sites,
 batches), so a response can be searched for what it must not show.
@@ -31,6 +37,7 @@ from municipalities.services import cases
 from municipalities.services import help as help_services
 from municipalities.ssi.weeks import parse_week
 from outreach.models import (
+    AccessEvent,
     Citizen,
     Municipality,
     NationalBody,
@@ -42,6 +49,7 @@ from outreach.models import (
     VaccineRule,
 )
 from outreach.roles import Role
+from outreach.services import access_event_record
 from regions.services import sessions as session_services
 from regions.services import staff as staff_services
 from regions.services import stock
@@ -66,6 +74,9 @@ NATIONAL = {OWN: "SST", SAME_REGION: "SSI", OTHER_REGION: "SSI"}
 NUMBERS = {"101": 100, "147": 300, "751": 500}
 REGION_OF = {"101": "1084", "147": "1084", "751": "1082", "990101": "1084", "990102": "1084"}
 REGION_OF["990201"] = "1082"
+
+# The auditors who ask every URL besides the municipal one (Role.AUDITOR, in København).
+REGIONAL_AUDITOR, NATIONAL_AUDITOR = "regional auditor", "national auditor"
 
 # Where the matrix's tests leave their one-line reports for the terminal summary.
 REPORT = pytest.StashKey[list]()
@@ -103,6 +114,8 @@ HOMES = {
     Role.VACCINATOR: ORGS["vaccinator", "990101"],
     Role.ADMINISTRATOR: ORGS["national", "SST"],
     Role.INTEGRATION: ORGS["national", "SSI"],
+    REGIONAL_AUDITOR: ORGS["region", "1084"],
+    NATIONAL_AUDITOR: ORGS["national", "SST"],
 }
 
 
@@ -144,6 +157,33 @@ def _refer(task: ContactTask, caseworker: User, decision: str, *, accepted: bool
     return cases.referral_accept(referral=referral) if accepted else referral
 
 
+def _access_log(caseworkers: dict[str, User], coordinator: User) -> dict[str, int]:
+    """The look-ups the auditors read (besides those the world's making logged): who looked up
+    whom, in whose name. Returns the citizens' ids by name."""
+    looked_up = {}
+    lookups = [
+        (caseworkers["101"], Municipality.objects.get(code="101"), 100),
+        (caseworkers["147"], Municipality.objects.get(code="147"), 300),
+        (caseworkers["751"], Municipality.objects.get(code="751"), 500),
+        # Outside their own work: a citizen of another municipality.
+        (caseworkers["101"], Municipality.objects.get(code="101"), 308),
+        (caseworkers["751"], Municipality.objects.get(code="751"), 306),
+        (coordinator, Region.objects.get(code="1084"), 101),
+        (coordinator, Region.objects.get(code="1084"), 301),
+    ]
+    for user, organisation, number in lookups:
+        citizen = Citizen.objects.get(name=name(number))
+        access_event_record(
+            user=user,
+            organisation=organisation,
+            action=AccessEvent.Action.VIEW,
+            citizen=citizen,
+            purpose="Casework",
+        )
+        looked_up[name(number)] = citizen.pk
+    return looked_up
+
+
 def build(tmp_path: Path) -> World:
     """Everything, through the services (about two seconds on SQLite)."""
     koebenhavn = Municipality.objects.get(code="101")
@@ -178,6 +218,12 @@ def build(tmp_path: Path) -> World:
     users[Role.INTEGRATION] = persona(
         "m-ssi", Role.INTEGRATION, NationalBody.objects.get(code="SSI")
     )
+    users[REGIONAL_AUDITOR] = persona("m-rita", Role.AUDITOR, hovedstaden)
+    users[NATIONAL_AUDITOR] = persona("m-nina", Role.AUDITOR, NationalBody.objects.get(code="SST"))
+    # The other municipalities' auditors: people København's auditor does not review
+    # (Hovedstaden's reviews Frederiksberg's; the national one both).
+    for username, code in (("m-freja", "147"), ("m-aage", "751")):
+        persona(username, Role.AUDITOR, Municipality.objects.get(code=code))
     caseworkers = {
         "101": users[Role.CASEWORKER],
         "147": persona("m-frida", Role.CASEWORKER, Municipality.objects.get(code="147")),
@@ -294,6 +340,7 @@ def build(tmp_path: Path) -> World:
             "vaccinated-stop": {"pk": route_list.pk, "stop_pk": given_stop.pk},
             "vial": {"pk": route_list.pk, "vial": 1},
             "record": {"pk": record.pk},
+            "citizen": {"pk": case.citizen_id},
         }
         on_lists[practice.code] = {name(first + 2), name(first + 5), name(first + 6)}
         seen_by_region[region_code] |= {name(first + n) for n in range(1, 7)}
@@ -371,6 +418,12 @@ def build(tmp_path: Path) -> World:
     world.objects[SAME_REGION]["membership"] = others.pk
     world.objects[OTHER_REGION]["membership"] = others.pk
 
+    world.expected["audit"] = _access_log(caseworkers, coordinators["1084"])
+    for variant in VARIANTS:
+        code = MUNICIPALITIES[variant]
+        world.objects[variant]["audited-citizen"] = world.objects[variant]["citizen"]
+        world.objects[variant]["audited-user"] = {"pk": caseworkers[code].pk}
+
     kbh = {name(NUMBERS["101"] + n) for n in range(10)}
     world.sees_citizens = {
         Role.CASEWORKER: kbh,
@@ -380,11 +433,14 @@ def build(tmp_path: Path) -> World:
         Role.VACCINATOR: on_lists["990101"],
         Role.ADMINISTRATOR: set(),
         Role.INTEGRATION: set(),
+        # A region's auditor reads about its municipalities' citizens, never Aarhus's.
+        REGIONAL_AUDITOR: {name(first + n) for first in (100, 300) for n in range(10)},
+        NATIONAL_AUDITOR: world.all_citizens,
     }
     world.sees_staff = {role: set() for role in users}
     world.sees_staff[Role.COORDINATOR] = {"Personale 101", "Personale 147"}
     world.sees_staff[Role.VACCINATOR] = {"Personale 101"}
-    world.expected = {
+    world.expected |= {
         "on_lists": on_lists,
         "seen_by_region": seen_by_region,
         "today": timezone.localdate(),

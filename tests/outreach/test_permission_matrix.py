@@ -6,8 +6,10 @@ the sharing the design names is listed with its reason, and everyone else is ref
 where the organisation or object is not theirs to see and 403 where it is but the right is not.
 
 No response, allowed or refused, shows a citizen or a staff member the user may not see, and the
-lists, searches and exports show exactly what the user may see. A URL pattern not in ``MATRIX``
-fails ``test_it_covers_every_url_pattern``: adding a URL means adding its row here.
+lists, searches and exports show exactly what the user may see. A session signed in with the
+password alone gets past no URL but the way in (the second factor), and a person's own pages (the
+authenticator, the recovery codes) show nobody else's. A URL pattern not in ``MATRIX`` fails
+``test_it_covers_every_url_pattern``: adding a URL means adding its row here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import importlib
 import json
 import re
 import time
+from base64 import b32encode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -24,6 +27,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,7 +36,15 @@ from outreach.models import Municipality, RoleGroup
 from outreach.roles import Role
 from tests.factories import fake_cpr
 from tests.outreach import matrix_world as w
-from tests.outreach.matrix_world import OTHER_REGION, OWN, REPORT, SAME_REGION, SWAPPED
+from tests.outreach.matrix_world import (
+    NATIONAL_AUDITOR,
+    OTHER_REGION,
+    OWN,
+    REGIONAL_AUDITOR,
+    REPORT,
+    SAME_REGION,
+    SWAPPED,
+)
 from tests.outreach.test_urls import pattern_names
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +53,10 @@ CW, LEAD, COORD, VACC = Role.CASEWORKER, Role.LEAD, Role.COORDINATOR, Role.VACCI
 ADMIN, AUDITOR, SSI = Role.ADMINISTRATOR, Role.AUDITOR, Role.INTEGRATION
 ROLES = (CW, LEAD, COORD, VACC, ADMIN, AUDITOR, SSI)
 NATIONAL_ROLES = frozenset({ADMIN, SSI})
+# Every URL is asked by one user of each role, and by the auditors of a region and of the nation
+# besides the municipality's (AUDITOR): the auditor role is held at every level (ADR 0013).
+AUDITORS = (AUDITOR, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
+ASKERS = (*ROLES, REGIONAL_AUDITOR, NATIONAL_AUDITOR)
 GET, POST = "GET", "POST"
 
 # What "got in" means: a page shows; an action passes the permission layer whatever it then
@@ -53,12 +69,14 @@ class Entry:
     """Who may reach one URL pattern, for one kind of organisation in its arguments.
 
     ``scope``: the kind of organisation the URL's ``code`` names ("municipality", "region",
-    "vaccinator", "national"), or "none" for a URL without one. ``target``: the object the URL
-    names (a key of the world's objects), if any. ``allow``: the roles that get in on their own
-    organisation. ``shared``: (role, variant) pairs the design also lets in, each with its reason
-    where the table says it. ``reaches``: roles that pass the organisation's check before the
-    object's (default ``allow``): for them a swapped object is a 404. ``refusal``: "visibility"
-    (404 unless the organisation is visible to the user, then 403), or a fixed 404 or 403.
+    "vaccinator", "national"), "none" for a URL without one, or "user" for a person's own pages
+    (their second factor), which name no organisation or object: each user reaches their own.
+    ``target``: the object the URL names (a key of the world's objects), if any. ``allow``: the
+    roles that get in on their own organisation. ``shared``: (role, variant) pairs the design
+    also lets in, each with its reason where the table says it. ``reaches``: roles that pass the
+    organisation's check before the object's (default ``allow``): for them a swapped object is a
+    404. ``refusal``: "visibility" (404 unless the organisation is visible to the user, then
+    403), or a fixed 404 or 403.
     """
 
     scope: str
@@ -76,7 +94,7 @@ class Entry:
     code_in_url: bool = True
 
     def variants(self) -> tuple[str, ...]:
-        if self.scope == "none" and self.target is None:
+        if self.scope == "user" or (self.scope == "none" and self.target is None):
             return (OWN,)
         if self.scope == "national":
             return (OWN, OTHER_REGION) if self.kind else (OWN,)
@@ -113,7 +131,35 @@ def national(target=None, methods=(GET,), allow=frozenset({ADMIN, SSI}), **extra
 
 
 def anyone(methods=(GET,), **extra) -> Entry:
-    return Entry("none", None, methods, frozenset(ROLES), **extra)
+    return Entry("none", None, methods, frozenset(ASKERS), **extra)
+
+
+def own_account(methods=(GET,), **extra) -> Entry:
+    """A page of the signed-in person's own second factor: every role reaches its own, and the
+    URL names nobody else's (the QR code and recovery codes shown are checked below)."""
+    return Entry("user", None, methods, frozenset(ASKERS), **extra)
+
+
+def audit(target=None, methods=(GET,), **extra) -> Entry:
+    """An audit page (ADR 0013): the auditors get in, in the scope of their organisation; every
+    other role is refused before anything is looked up (403). A citizen or person outside the
+    auditor's scope is a 404: the region's auditor reads its municipalities', the national one
+    everyone's."""
+    shared = frozenset()
+    if target:
+        shared = everywhere(NATIONAL_AUDITOR, variants=w.VARIANTS) | everywhere(
+            REGIONAL_AUDITOR, variants=(OWN, SAME_REGION)
+        )
+    return Entry(
+        "none",
+        target,
+        methods,
+        frozenset(AUDITORS),
+        shared=shared | extra.pop("shared", frozenset()),
+        refusal=403,
+        refusal_by_role=dict.fromkeys(AUDITORS, 404),
+        **extra,
+    )
 
 
 def membership_body(world, role, variant):
@@ -153,11 +199,33 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         "none",
         "membership",
         (POST,),
-        frozenset(ROLES),
+        frozenset(ASKERS),
         refusal=404,
         body=membership_body,
     ),
     "outreach:vaccine-rules": anyone(),
+    # The second factor: a verified session is sent on from the verification page, may replace
+    # its app (a wrong code is refused, 422), finds its new codes already shown (the security
+    # page follows), and may make new recovery codes.
+    "login-verify": own_account(
+        (GET, POST), ok={GET: {302}, POST: {302}}, body=lambda *_: {"code": "000000"}
+    ),
+    "login-enrol": own_account(
+        (GET, POST), ok={GET: {200}, POST: {422}}, body=lambda *_: {"code": "000000"}
+    ),
+    "login-recovery-codes": own_account(ok={GET: {302}}),
+    "account-security": own_account(),
+    "account-recovery-codes-renew": own_account((POST,), ok={POST: {302}}),
+    # The access log (ADR 0013), read in the name of the auditor's organisation.
+    "audit:home": audit(),
+    "audit:citizen-search": audit(methods=(POST,)),
+    "audit:citizen-events": audit("audited-citizen"),
+    "audit:citizen-report-csv": audit("audited-citizen"),
+    "audit:citizen-report-pdf": audit("audited-citizen"),
+    "audit:user-list": audit(),
+    # Aarhus's caseworker looked up a Frederiksberg citizen: Hovedstaden's auditor reviews them.
+    "audit:user-events": audit("audited-user", shared={(REGIONAL_AUDITOR, OTHER_REGION)}),
+    "audit:anomalies": audit(),
     # Rules are public guidance every role reads: editing them is a 403, not a 404.
     "outreach:vaccine-rule-create": Entry("none", None, (POST,), frozenset({ADMIN}), refusal=403),
     "outreach:vaccine-rule-end": Entry(
@@ -165,17 +233,18 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     ),
     "outreach:reference-data": national(allow={ADMIN}),
     # Who holds which role: the lead and the auditor of a municipality; a region's coordinator
-    # for the region and its practices; a practice's vaccinators; the administrator nationally.
+    # for the region and its practices; a practice's vaccinators; the administrator nationally;
+    # an auditor for their own organisation (the people whose look-ups they review).
     "outreach:organisation-members": [
         municipal(allow={LEAD, AUDITOR}, kind="municipality"),
-        regional(kind="region"),
+        regional(allow={COORD, REGIONAL_AUDITOR}, kind="region"),
         # The coordinator staffs the region's practices: both of them (DESIGN.md section 4).
         practice(
             allow={VACC, COORD},
             shared=everywhere(COORD, variants=(SAME_REGION,)),
             kind="vaccinator",
         ),
-        national(allow={ADMIN}, kind="national"),
+        national(allow={ADMIN, NATIONAL_AUDITOR}, kind="national"),
     ],
     # The caseworker's worklist and cases.
     "municipalities:municipality-worklist": municipal(),
@@ -282,9 +351,25 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         frozenset({CW, LEAD, COORD, VACC, ADMIN, SSI}),
         shared=everywhere(ADMIN, SSI) | {(COORD, SAME_REGION)},
         refusal=404,
-        refusal_by_role={AUDITOR: 403},
+        refusal_by_role=dict.fromkeys(AUDITORS, 403),
         api=True,
     ),
+    # The caseworker's tasks and citizens, a practice's route lists and sessions, a region's stock
+    # over the API (ADR 0016): the pages' rights, the pages' getters.
+    "municipalities-api:task-list": municipal(api=True),
+    "municipalities-api:task-detail": municipal("case", api=True),
+    "municipalities-api:citizen-detail": municipal("citizen", api=True),
+    "municipalities-api:citizen-cpr-search": municipal(methods=(POST,), api=True),
+    "vaccinators-api:routelist-list": practice(api=True),
+    "vaccinators-api:routelist-detail": practice("route-list", api=True),
+    "vaccinators-api:routelist-checklist": practice("route-list", (POST,), api=True),
+    "vaccinators-api:stop-outcome": practice("stop", (POST,), api=True),
+    "vaccinators-api:session-list": practice(api=True),
+    "vaccinators-api:session-detail": practice("session", api=True),
+    "vaccinators-api:session-checklist": practice("session", (POST,), api=True),
+    "vaccinators-api:booking-outcome": practice("booking", (POST,), api=True),
+    "regions-api:stock-detail": regional(api=True),
+    "regions-api:stock-movement-list": regional(api=True),
     "api-schema": anyone(api=True),
     "api-docs": anyone(api=True),
 }
@@ -364,18 +449,24 @@ def leaks(world, role: str, text: str, refused: bool) -> set[str]:
 
 
 MASKED_CPR = re.compile(r"\b\d{6}-XXXX\b")
+PASSWORD = "correct-horse-battery"  # every persona's (tests/factories.py)
 
 
 class Clients:
     """One signed-in test client per role (the ``client`` fixture's class, so a client that
-    signs in with two factors signs in the same way here), and token headers for the API."""
+    signs in with two factors signs in the same way here), and token headers for the API.
+    ``verified=False`` signs in with the password alone; such a client calls the API with its
+    session (``send(..., api=False)``), as a browser would."""
 
-    def __init__(self, client_class, world):
+    def __init__(self, client_class, world, *, verified=True):
         self.world = world
         self.html = {}
         for role, user in world.users.items():
             client = client_class()
-            client.force_login(user)
+            if verified:
+                client.force_login(user)
+            else:
+                assert client.login(username=user.username, password=PASSWORD)
             self.html[role] = client
         self.api = client_class()
 
@@ -429,7 +520,7 @@ def run_case(clients, tally, name, entry, role, variant, method):
 
 def cases():
     for name, entry in entries():
-        for role in ROLES:
+        for role in ASKERS:
             for variant in entry.variants():
                 for method in entry.methods:
                     yield name, entry, role, variant, method
@@ -491,6 +582,115 @@ def report(request, record_property, what, tally, seconds):
     request.config.stash.setdefault(REPORT, []).append(line)
 
 
+def test_it_lets_no_one_past_the_password_alone(
+    client, world, settings, tmp_path, record_property, request
+):
+    """A session signed in with the password alone (every role needs two factors) reaches the
+    way in only: the verification page and logging out. Every other page and form sends it to
+    the verification page (the page it asked for kept as ``next``; the enrolment page, whose
+    app may only be replaced by a verified session, without), and every API URL called with the
+    session is refused (403), with no name and no CPR number in any answer."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    unverified = Clients(type(client), world, verified=False)
+    verify = reverse("login-verify")
+    way_in = {
+        ("logout", POST): {302},
+        ("login-verify", GET): {200},
+        ("login-verify", POST): {422},  # the wrong code the row sends
+    }
+    started = time.monotonic()
+    tally = Tally()
+    for name, entry in entries():
+        for role in ASKERS:
+            for method in entry.methods:
+                url = reverse(name, kwargs=url_kwargs(world, entry, OWN))
+                data = entry.body(world, role, OWN) if entry.body else {}
+                tally.cases += 1
+                where = f"{method} {name} as {role} with the password alone"
+                response, text = unverified.send(role, False, method, url, data)
+                status = response.status_code
+                if (name, method) in way_in:
+                    if status not in way_in[name, method]:
+                        tally.fail(f"{where}: {status}, expected {way_in[name, method]}")
+                    continue
+                if url.startswith("/api/") and name != "api-docs":
+                    if status != 403 or "second factor" not in text:
+                        tally.fail(f"{where}: {status}, expected 403 asking for the code")
+                else:
+                    location = response.get("Location", "")
+                    asked_for = method == GET and name != "login-enrol"
+                    wanted = verify + ("?next=" if asked_for else "")
+                    if status != 302 or not location.startswith(wanted):
+                        tally.fail(f"{where}: {status} to {location!r}, expected {wanted}")
+                leaked = leaks(world, role, text, refused=True)
+                if leaked:
+                    tally.fail(f"{where}: LEAK of {sorted(leaked)}")
+    # Someone who has not set up an app yet is sent to set it up, not to the pages.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=world.users[CW]).delete()
+    tally.cases += 1
+    worklist = reverse("municipalities:municipality-worklist", kwargs={"code": "101"})
+    response, _text = unverified.send(CW, False, GET, worklist, {})
+    if response.status_code != 302 or not response["Location"].startswith(reverse("login-enrol")):
+        tally.fail(f"an unenrolled caseworker's worklist: {response.status_code}")
+    report(request, record_property, "password only", tally, time.monotonic() - started)
+    assert not tally.failures, f"{len(tally.failures)} of {tally.cases} cases failed:\n" + (
+        "\n".join(tally.failures)
+    )
+
+
+RECOVERY_CODE = re.compile(r"\b[a-z0-9]{4}-[a-z0-9]{4}\b")
+
+
+def test_it_shows_each_person_only_their_own_second_factor(clients, world):
+    """The enrolment page shows the person's own new authenticator (its QR code and key), the
+    recovery codes shown are the ones just made for that person, and neither page ever shows
+    another person's: the pages take no argument naming anyone."""
+    import segno
+    from django.utils.html import escape
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from outreach import twofactor
+
+    def secrets(device):
+        """The key as the page groups it, and the QR code that carries it."""
+        key = b32encode(device.bin_key).decode()
+        qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=4)
+        return (" ".join(key[i : i + 4] for i in range(0, len(key), 4)), escape(qr))
+
+    enrol, renew = reverse("login-enrol"), reverse("account-recovery-codes-renew")
+    pages, codes_shown, codes_made = {}, {}, {}
+    for role, user in world.users.items():
+        page = clients.html[role].get(enrol)
+        assert page.status_code == 200, role
+        pages[role] = page.content.decode()
+        renewed = clients.html[role].post(renew)
+        assert renewed["Location"] == reverse("login-recovery-codes"), role
+        shown = clients.html[role].get(renewed["Location"])
+        assert shown.status_code == 200, role
+        codes_shown[role] = set(RECOVERY_CODE.findall(shown.content.decode()))
+        codes_made[role] = {
+            twofactor.display_code(token)
+            for token in StaticToken.objects.filter(device__user=user).values_list(
+                "token", flat=True
+            )
+        }
+        assert codes_made[role] and codes_made[role] <= codes_shown[role], role
+        # Shown once: the page again sends the person on to the security page.
+        assert clients.html[role].get(renewed["Location"]).status_code == 302, role
+    for role, user in world.users.items():
+        for secret in secrets(TOTPDevice.objects.get(user=user, confirmed=False)):
+            assert secret in pages[role], role
+        for other, someone in world.users.items():
+            if other == role:
+                continue
+            for secret in secrets(TOTPDevice.objects.get(user=someone, confirmed=False)):
+                assert secret not in pages[role], (role, other)
+            assert not codes_made[other] & codes_shown[role], (role, other)
+
+
 def test_it_lets_only_staff_into_the_admin(client, clients, world):
     """The Django admin is outside the matrix (its own login): no role gets in by holding it;
     a staff account does."""
@@ -522,10 +722,15 @@ def test_it_refuses_unsafe_methods_without_a_csrf_token(
     token, and nothing changes. The API refuses it too when called with a session; with a token
     (how SSI's integration calls) CSRF does not apply: there is no cookie a browser could send
     on someone's behalf."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
     from municipalities.models import ContactTask
+    from outreach.models import AccessEvent
     from regions.models import PopupSession, StockMovement
+    from vaccinators.models import RouteStop
 
     settings.MEDIA_ROOT = str(tmp_path)
+    events = AccessEvent.objects.count()
     guarded = {}
     for role, user in world.users.items():
         guarded[role] = type(client)(enforce_csrf_checks=True)
@@ -551,6 +756,9 @@ def test_it_refuses_unsafe_methods_without_a_csrf_token(
     assert StockMovement.objects.count() == movements
     assert ContactTask.objects.get(pk=case).claimed_by is None
     assert PopupSession.objects.get(pk=session).status == "planned"
+    assert RouteStop.objects.get(pk=world.objects[OWN]["stop"]["stop_pk"]).outcome == ""
+    assert not StaticToken.objects.exists()  # no recovery codes were made
+    assert AccessEvent.objects.count() == events  # no search was made
 
     api = type(client)(enforce_csrf_checks=True)
     token = {"Authorization": f"Token {world.tokens[SSI]}"}
@@ -584,14 +792,15 @@ def test_it_lists_exactly_what_each_role_may_see(clients, world, record_property
         TransportBooking,
     )
     from outreach.models import VaccinationRecord
-    from regions.models import PlanningRun, PopupSession, RouteDay, StaffMember
+    from regions.models import PlanningRun, PopupSession, RouteDay, StaffMember, StockMovement
     from vaccinators.models import RouteList
 
     tally = Tally()
     started = time.monotonic()
 
-    def read(role, name, api=False, **kwargs):
-        response, text = clients.send(role, api, GET, reverse(name, kwargs=kwargs), {})
+    def read(role, name, api=False, query="", **kwargs):
+        url = reverse(name, kwargs=kwargs) + query
+        response, text = clients.send(role, api, GET, url, {})
         assert response.status_code == 200, (name, role, response.status_code)
         return text
 
@@ -717,9 +926,183 @@ def test_it_lists_exactly_what_each_role_may_see(clients, world, record_property
         shown = {int(entry["resource"]["id"]) for entry in bundle.get("entry", [])}
         check("FHIR immunizations", role, shown, set(wanted.values_list("pk", flat=True)))
 
+    # The API's lists (ADR 0016): what the pages above show, as JSON.
+    def read_json(role, name, **kwargs):
+        return json.loads(read(role, name, api=True, **kwargs))
+
+    for role in (CW, LEAD):
+        open_tasks = ContactTask.objects.filter(
+            municipality__code="101", status="open", stage__in=ContactTask.TO_DO
+        )
+        tasks = read_json(role, "municipalities-api:task-list", **kbh)
+        assert tasks["next"] is None, "the world's worklist fits one page"
+        check(
+            "API task list",
+            role,
+            {task["id"] for task in tasks["results"]},
+            set(open_tasks.values_list("pk", flat=True)),
+        )
+        check(
+            "API task list's citizens",
+            role,
+            names_in(json.dumps(tasks, ensure_ascii=False)),
+            citizen_names(open_tasks),
+        )
+    check(
+        "API route lists",
+        VACC,
+        {route["id"] for route in read_json(VACC, "vaccinators-api:routelist-list", **noerrebro)},
+        set(published.values_list("pk", flat=True)),
+    )
+    coming = run_by_practice.filter(date__gte=timezone.localdate()).exclude(status="cancelled")
+    check(
+        "API practice's sessions",
+        VACC,
+        {session["id"] for session in read_json(VACC, "vaccinators-api:session-list", **noerrebro)},
+        set(coming.values_list("pk", flat=True)),
+    )
+    check(
+        "API stock",
+        COORD,
+        set(re.findall(r"LOT\d{4}", read(COORD, "regions-api:stock-detail", True, **hovedstaden))),
+        {"LOT1084"},
+    )
+    movements, url = set(), reverse("regions-api:stock-movement-list", kwargs=hovedstaden)
+    while url:
+        response, text = clients.send(COORD, True, GET, url, {})
+        assert response.status_code == 200, text
+        page = json.loads(text)
+        movements |= {movement["id"] for movement in page["results"]}
+        url = page["next"]
+    check(
+        "API stock movements",
+        COORD,
+        movements,
+        set(StockMovement.objects.filter(**in_region).values_list("pk", flat=True)),
+    )
+
+    audit_lists(clients, read, check)
+
     report(request, record_property, "lists", tally, time.monotonic() - started)
 
     assert not tally.failures, "\n".join(tally.failures)
+
+
+def audited_events(world, auditor):
+    """ADR 0013 written out for the world's three auditors: the events about the audited
+    municipalities' citizens, and those made in the name of the audited organisations."""
+    from outreach.models import AccessEvent
+
+    if auditor == NATIONAL_AUDITOR:
+        return AccessEvent.objects.all()
+    if auditor == AUDITOR:
+        municipalities, region, practices = ("101",), "-", ()
+    else:
+        municipalities, region, practices = ("101", "147"), "1084", ("990101", "990102")
+    return AccessEvent.objects.filter(
+        Q(citizen__municipality__code__in=municipalities)
+        | Q(organisation_kind="municipality", organisation_code__in=municipalities)
+        | Q(organisation_kind="region", organisation_code=region)
+        | Q(organisation_kind="vaccinator", organisation_code__in=practices)
+    )
+
+
+def audit_lists(clients, read, check):
+    """The audit pages' lists for the auditor of København, of Hovedstaden and the national
+    one: the people to review, a citizen's look-ups (the page and the citizen's report), a
+    person's look-ups and the look-ups outside the organisation's own work. København's auditor
+    reads København's look-up of a Frederiksberg citizen, but makes no report of a log it sees
+    only part of (403)."""
+    from outreach.models import Citizen, RoleGroup, User
+
+    world = clients.world
+    looked_up = world.expected["audit"]
+    members = {
+        AUDITOR: RoleGroup.objects.filter(municipality__code="101"),
+        REGIONAL_AUDITOR: RoleGroup.objects.filter(
+            Q(municipality__region__code="1084")
+            | Q(region__code="1084")
+            | Q(vaccinator_organisation__region__code="1084")
+        ),
+        NATIONAL_AUDITOR: RoleGroup.objects.all(),
+    }
+    users = {name: pk for pk, name in User.objects.values_list("pk", "username")}
+    # Whose look-ups each auditor reads, said plainly: København's auditor reads the
+    # coordinator's look-up of Borger 101, not of Borger 301; Hovedstaden's reads Aarhus's
+    # caseworker's look-up of Borger 306; nobody else's municipality is theirs.
+    for auditor in AUDITORS:
+        events = audited_events(world, auditor)
+        people = set(members[auditor].values_list("group__user", flat=True))
+        people |= set(events.values_list("user", flat=True))
+        if auditor == AUDITOR:
+            assert users["m-kasper"] in people and users["m-mads"] not in people
+            assert not people & {users["m-frida"], users["m-freja"], users["m-rita"]}
+        if auditor == REGIONAL_AUDITOR:
+            assert {users["m-mads"], users["m-freja"]} <= people
+            assert not people & {users["m-maja"], users["m-aage"], users["m-peter"]}
+        check(
+            "audited people",
+            auditor,
+            linked(read(auditor, "audit:user-list"), "/audit/users/"),
+            people,
+        )
+        citizens = Citizen.objects.filter(name__in=list(looked_up))
+        for citizen in citizens:
+            about = events.filter(citizen=citizen)
+            if not about.exists():
+                continue
+            page = read(auditor, "audit:citizen-events", pk=citizen.pk)
+            check(
+                f"look-ups of {citizen.name}",
+                auditor,
+                linked(page, "/audit/users/"),
+                set(about.values_list("user", flat=True)),
+            )
+            may_report = auditor != AUDITOR or citizen.municipality.code == "101"
+            if may_report:
+                report = read(auditor, "audit:citizen-report-csv", pk=citizen.pk)
+                rows = report.strip().splitlines()[1:]
+                # Every look-up the auditor reads, and the report's own making (each case rolls
+                # back its writes: the page's look-up just read is not there).
+                check(
+                    f"{citizen.name}'s access report rows",
+                    auditor,
+                    {len(rows)},
+                    {about.count() + 1},
+                )
+                # Organisations and roles, never the people who looked (ADR 0013).
+                assert not [username for username in users if username in report], citizen
+            else:
+                for name in ("audit:citizen-report-csv", "audit:citizen-report-pdf"):
+                    url = reverse(name, kwargs={"pk": citizen.pk})
+                    response, text = clients.send(auditor, False, GET, url, {})
+                    assert response.status_code == 403, (name, citizen.name)
+                    assert not names_in(text), (name, citizen.name)
+        for username in ("m-signe", "m-kasper", "m-mads"):
+            person = users[username]
+            if person not in people:
+                continue
+            page = read(auditor, "audit:user-events", pk=person)
+            check(
+                f"{username}'s look-ups",
+                auditor,
+                linked(page, "/audit/citizens/"),
+                set(
+                    events.filter(user=person, citizen__isnull=False).values_list(
+                        "citizen", flat=True
+                    )
+                ),
+            )
+        outside = linked(read(auditor, "audit:anomalies"), "/audit/citizens/")
+        tally_outside = {looked_up["Borger 308"]} | (
+            {looked_up["Borger 306"]} if auditor != AUDITOR else set()
+        )
+        check(
+            "look-ups outside own work (the world's two)",
+            auditor,
+            outside & {looked_up["Borger 308"], looked_up["Borger 306"]},
+            tally_outside,
+        )
 
 
 def test_it_finds_by_cpr_only_the_municipalitys_own_citizens(clients, world):
@@ -742,3 +1125,39 @@ def test_it_finds_by_cpr_only_the_municipalitys_own_citizens(clients, world):
         )
         page = clients.html[role].get(elsewhere["Location"])
         assert "Borger 300" not in page.content.decode()
+
+        # The API's search (ADR 0016): found, or an answer naming nobody.
+        api = reverse("municipalities-api:citizen-cpr-search", kwargs={"code": "101"})
+        response, text = clients.send(role, True, POST, api, {"cpr": fake_cpr(100)})
+        assert response.status_code == 200
+        assert json.loads(text)["task"]["id"] == own.pk
+        response, text = clients.send(role, True, POST, api, {"cpr": fake_cpr(300)})
+        assert response.status_code == 200
+        assert json.loads(text)["found"] is False
+        assert not names_in(text)
+
+
+def test_it_finds_by_cpr_only_the_citizens_an_auditor_audits(clients, world):
+    """The auditor's CPR search (a POST) finds a citizen of the audited municipalities, and
+    answers "not in the log you audit" for one elsewhere, naming nobody."""
+    from outreach.models import Citizen
+
+    url = reverse("audit:citizen-search")
+    finds = {
+        AUDITOR: {100: True, 300: False, 500: False},
+        REGIONAL_AUDITOR: {100: True, 300: True, 500: False},
+        NATIONAL_AUDITOR: {100: True, 300: True, 500: True},
+    }
+    for auditor, numbers in finds.items():
+        for number, found in numbers.items():
+            response, _text = clients.send(auditor, False, POST, url, {"cpr": fake_cpr(number)})
+            assert response.status_code == 302, (auditor, number)
+            if found:
+                citizen = Citizen.objects.get(name=w.name(number))
+                wanted = reverse("audit:citizen-events", kwargs={"pk": citizen.pk})
+            else:
+                wanted = reverse("audit:home")
+            assert response["Location"] == wanted, (auditor, number)
+            if not found:
+                page = clients.html[auditor].get(wanted)
+                assert not names_in(page.content.decode()), (auditor, number)
